@@ -1,0 +1,3 @@
+from deepfakesweb.cli import main
+
+main()

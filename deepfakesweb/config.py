@@ -1,0 +1,90 @@
+"""Settings from `DFW_*` environment variables; one frozen object passed everywhere, never a global."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "ConfigError"]
+
+MB = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DFW_", frozen=True, extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    queue_url: str | None = None
+    storage_url: str | None = None
+    rate_limit_url: str = "memory://"
+    secret_key: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    cors_origins: list[str] = Field(default_factory=list)
+    metrics_token: str | None = None
+    instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+
+    rate_limit: str = "100/minute"
+    unauth_rate_limit: str = "60/minute"
+    max_active_videos: int = 10
+    credits_per_minute: int = 1
+    min_credits: int = 1
+    link_ttl_s: int = 24 * 3600
+    retention_days: float = 7.0
+    max_attempts: int = 3
+    idempotency_ttl_s: int = 24 * 3600
+
+    max_image_bytes: int = 15 * MB
+    max_image_pixels: int = 40_000_000
+    max_video_bytes: int = 500 * MB
+    max_video_seconds: float = 300.0
+    max_video_side: int = 4096
+
+    worker_threads: int = 1
+    visible_watermark: bool = False
+    demo_credits: int = 100
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'deepfakesweb.db').resolve()}"
+
+    @cached_property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{(self.data_dir / 'queue.db').resolve()}"
+
+    @cached_property
+    def resolved_storage_url(self) -> str:
+        return self.storage_url or f"file://{(self.data_dir / 'files').resolve()}"
+
+    @cached_property
+    def resolved_secret_key(self) -> bytes:
+        if self.secret_key:
+            return self.secret_key.encode()
+        if not self.is_sqlite:
+            raise ConfigError("DFW_SECRET_KEY is required when DFW_DATABASE_URL is not SQLite")
+        return _load_or_create_secret(self.data_dir / "secret_key")
+
+
+def _load_or_create_secret(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip().encode()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()

@@ -1,0 +1,102 @@
+"""Masks, colour matching and blending of a warped face into the target region."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from deepfakesweb.engine.geometry import LIPS_OUTER, cut_oval_above_brows
+from deepfakesweb.engine.options import Frame, Landmarks, Mask
+
+__all__ = [
+    "create_region_mask",
+    "create_face_mask",
+    "create_mouth_mask",
+    "match_colour",
+    "blend_feather",
+    "blend_laplacian",
+    "paste_watermark",
+]
+
+
+def _odd(n: float) -> int:
+    return max(3, int(n) | 1)
+
+
+def create_region_mask(lm: Landmarks, shape: tuple[int, int]) -> np.ndarray:
+    """Hard 0/1 uint8 mask of the face oval, cut above the brows, in ROI coordinates."""
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(cut_oval_above_brows(lm)).astype(np.int32)], 1)
+    return mask
+
+
+def create_face_mask(region: np.ndarray, iod: float) -> Mask:
+    """Feathered alpha that is 1 inside the face and fades to 0 just inside the oval edge."""
+    radius = max(1, int(0.12 * iod))
+    inner = cv2.erode(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (radius * 2 + 1,) * 2))
+    return cv2.GaussianBlur(inner.astype(np.float32), (_odd(radius * 3),) * 2, radius / 2)
+
+
+def create_mouth_mask(lm: Landmarks, shape: tuple[int, int], iod: float) -> Mask:
+    """Alpha covering the target's lips and inner mouth, fully 1 on the lips, feathered outside them."""
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(lm[LIPS_OUTER]).astype(np.int32)], 1)
+    radius = max(1, int(0.1 * iod))
+    grown = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (radius * 2 + 1,) * 2))
+    return np.maximum(cv2.GaussianBlur(grown.astype(np.float32), (_odd(radius * 3),) * 2, radius / 2), mask)
+
+
+def _low_pass(image: np.ndarray, weight: np.ndarray, sigma: float) -> np.ndarray:
+    """Mask-normalised Gaussian blur, at quarter size: only low frequencies are wanted."""
+    h, w = weight.shape
+    sw, sh = max(1, w // 4), max(1, h // 4)
+    img_s = cv2.resize(image * weight[..., None], (sw, sh), interpolation=cv2.INTER_AREA)
+    wgt_s = cv2.resize(weight, (sw, sh), interpolation=cv2.INTER_AREA)
+    k = _odd(sigma / 4 * 3)
+    img_s = cv2.GaussianBlur(img_s, (k, k), sigma / 4)
+    wgt_s = cv2.GaussianBlur(wgt_s, (k, k), sigma / 4)
+    low = img_s / np.maximum(wgt_s, 1e-3)[..., None]
+    return cv2.resize(low, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def match_colour(warped: Frame, target: Frame, region: np.ndarray, iod: float) -> np.ndarray:
+    """The warped face with the target's low-frequency colour and shading (side light survives)."""
+    weight = region.astype(np.float32)
+    src = warped.astype(np.float32)
+    sigma = 0.5 * iod
+    return src + (_low_pass(target.astype(np.float32), weight, sigma) - _low_pass(src, weight, sigma))
+
+
+def blend_feather(face: np.ndarray, target: Frame, alpha: Mask) -> Frame:
+    tgt = target.astype(np.float32)
+    out = tgt + alpha[..., None] * (face - tgt)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def blend_laplacian(face: np.ndarray, target: Frame, alpha: Mask, levels: int = 4) -> Frame:
+    """Multi-band blend: wide transitions for low frequencies, narrow ones for detail."""
+    h, w = alpha.shape
+    levels = max(1, min(levels, int(np.log2(max(2, min(h, w)))) - 2))
+    ga, gf, gt = [alpha[..., None].repeat(3, 2)], [face], [target.astype(np.float32)]
+    for _ in range(levels):
+        ga.append(cv2.pyrDown(ga[-1]))
+        gf.append(cv2.pyrDown(gf[-1]))
+        gt.append(cv2.pyrDown(gt[-1]))
+    out = gt[-1] + ga[-1] * (gf[-1] - gt[-1])
+    for i in range(levels - 1, -1, -1):
+        size = (gf[i].shape[1], gf[i].shape[0])
+        lf = gf[i] - cv2.pyrUp(gf[i + 1], dstsize=size)
+        lt = gt[i] - cv2.pyrUp(gt[i + 1], dstsize=size)
+        out = cv2.pyrUp(out, dstsize=size) + lt + ga[i] * (lf - lt)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def paste_watermark(frame: Frame, text: str = "AI-generated") -> None:
+    """A small visible mark in the bottom-right corner (operator setting `visible_watermark`)."""
+    h, w = frame.shape[:2]
+    scale = max(0.35, h / 900)
+    thick = max(1, round(scale * 1.5))
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
+    org = (w - tw - int(8 * scale), h - base - int(8 * scale))
+    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
+    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thick, cv2.LINE_AA)

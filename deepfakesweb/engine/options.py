@@ -1,0 +1,78 @@
+"""Value types of the engine: the frozen options, the reports, and array-role aliases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "Frame",
+    "Mask",
+    "Landmarks",
+    "Descriptor",
+    "Box",
+    "SwapOptions",
+    "SwapReport",
+    "ImageInfo",
+    "VideoInfo",
+]
+
+Frame = npt.NDArray[np.uint8]  # H x W x 3, BGR
+Mask = npt.NDArray[np.float32]  # H x W, 0..1
+Landmarks = npt.NDArray[np.float32]  # 468 x 2, pixel coordinates (x, y)
+Descriptor = npt.NDArray[np.float64]  # 128-d dlib identity embedding
+Box = tuple[int, int, int, int]  # x, y, w, h
+
+
+@dataclass(frozen=True)
+class SwapOptions:
+    multiple_faces: bool = False
+    mouth_mask: bool = False
+    crf: int = 23
+    # veryfast: the encoder runs on its own core beside the swap; slower presets make it the bottleneck.
+    preset: str = "veryfast"
+    threads: int = 2
+    visible_watermark: bool = False
+    max_duration_s: float | None = None
+    max_side_px: int | None = None
+    min_face_px: int = 40
+    # min/max of the nose-to-cheek distances; below it the face is too far turned to swap cleanly.
+    min_yaw_ratio: float = 0.05
+    # dlib descriptor distance under which a face counts as the followed person (multiple_faces=False).
+    identity_threshold: float = 0.6
+    detect_every_s: float = 0.2
+    identity_sample_s: float = 1.0
+    blend: str = "feather"  # "feather" or "laplacian"
+    smoothing: bool = True
+
+
+@dataclass(frozen=True)
+class SwapReport:
+    frames: int
+    frames_swapped: int
+    faces_swapped: int
+    seconds: float
+    fps: float
+    identity_score: float | None
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    width: int
+    height: int
+    face_count: int
+    face_box: Box | None
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    width: int
+    height: int
+    fps: float
+    duration_s: float
+    has_audio: bool
+    rotation: int
+    codec: str
+    frames: int | None
