@@ -45,9 +45,16 @@ class HueyQueue:
     def ping(self) -> None:
         self.huey.pending_count()
 
-    def consumer(self, workers: int) -> Consumer:
-        return Consumer(self.huey, workers=workers, worker_type="thread", periodic=True,
-                        max_delay=1.0, check_worker_health=False)
+    def consumer(self, workers: int, embedded: bool = False) -> Consumer:
+        """`embedded`: threads beside a server that owns the process's signals (uvicorn)."""
+        kind = _EmbeddedConsumer if embedded else Consumer
+        return kind(self.huey, workers=workers, worker_type="thread", periodic=True,
+                    max_delay=1.0, check_worker_health=False)
+
+
+class _EmbeddedConsumer(Consumer):
+    def _set_signal_handlers(self) -> None:
+        return None
 
 
 def create_queue(url: str) -> HueyQueue:

@@ -25,7 +25,7 @@ class EmbeddedWorker:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.consumer = runtime.queue.consumer(workers=runtime.settings.worker_threads)
+        self.consumer = runtime.queue.consumer(workers=runtime.settings.worker_threads, embedded=True)
 
     def start(self) -> None:
         recover(self.runtime, every_processing=True)

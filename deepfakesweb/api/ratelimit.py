@@ -19,6 +19,7 @@ class Decision:
     limit: int
     remaining: int
     reset: int
+    retry_after: int
 
     def headers(self) -> dict[str, str]:
         headers = {
@@ -27,7 +28,7 @@ class Decision:
             "X-RateLimit-Reset": str(self.reset),
         }
         if not self.allowed:
-            headers["Retry-After"] = str(max(1, self.reset - math.floor(time.time())))
+            headers["Retry-After"] = str(self.retry_after)
         return headers
 
 
@@ -46,7 +47,8 @@ class RateLimits:
     def _hit(self, item: Any, scope: str, identity: str) -> Decision:
         allowed = self._limiter.hit(item, scope, identity)
         stats = self._limiter.get_window_stats(item, scope, identity)
-        return Decision(allowed, item.amount, max(0, stats.remaining), math.ceil(stats.reset_time))
+        retry_after = max(1, min(item.get_expiry(), math.ceil(stats.reset_time - time.time())))
+        return Decision(allowed, item.amount, max(0, stats.remaining), math.ceil(stats.reset_time), retry_after)
 
     def ping(self) -> None:
         self._limiter.storage.check()

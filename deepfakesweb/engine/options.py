@@ -31,8 +31,8 @@ class SwapOptions:
     multiple_faces: bool = False
     mouth_mask: bool = False
     crf: int = 23
-    # veryfast: the encoder runs on its own core beside the swap; slower presets make it the bottleneck.
-    preset: str = "veryfast"
+    # superfast: x264 shares two cores with the swap; veryfast costs ~2x the CPU per frame (bench).
+    preset: str = "superfast"
     threads: int = 2
     visible_watermark: bool = False
     max_duration_s: float | None = None
@@ -42,6 +42,8 @@ class SwapOptions:
     min_yaw_ratio: float = 0.05
     # dlib descriptor distance under which a face counts as the followed person (multiple_faces=False).
     identity_threshold: float = 0.6
+    # a followed track's descriptor is recomputed this often (~80 ms each), new tracks at once
+    reverify_s: float = 2.0
     detect_every_s: float = 0.2
     identity_sample_s: float = 1.0
     blend: str = "feather"  # "feather" or "laplacian"

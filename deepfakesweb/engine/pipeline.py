@@ -92,7 +92,7 @@ class _Job:
     def _choose(self, tracks: list[Track], frame: Frame, t: float) -> list[Track]:
         """multiple_faces=False: the one track whose face is the followed person, if any."""
         for track in tracks:
-            stale = t - track.descriptor_t >= self.options.identity_sample_s
+            stale = t - track.descriptor_t >= self.options.reverify_s
             if stale and _swappable(track.raw, self.options):
                 track.descriptor = self.analyser.create_descriptor(frame, track.raw)
                 track.descriptor_t = t

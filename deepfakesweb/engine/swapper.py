@@ -89,11 +89,12 @@ def swap_face(
     iod = inter_ocular(lm)
     level = int(np.clip(np.floor(np.log2(source.iod / max(iod, 1.0))), 0, len(source.levels) - 1))
     t = time.perf_counter()
-    warped = warp_face(source.levels[level], source.landmarks / 2**level, lm, source.triangles, roi)
+    warped, covered = warp_face(source.levels[level], source.landmarks / 2**level, lm, source.triangles, roi)
     t = times.add("warp", t)
     target = frame[y : y + h, x : x + w]
     local = lm - np.float32([x, y])
-    region = create_region_mask(local, (h, w))
+    # Pixels no triangle covers (a fold on a turned head) keep the target rather than going black.
+    region = create_region_mask(local, (h, w)) & covered
     alpha = create_face_mask(region, iod)
     if mouth_mask:
         alpha *= 1.0 - create_mouth_mask(local, (h, w), iod)

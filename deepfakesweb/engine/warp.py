@@ -51,8 +51,10 @@ def affines_between(dst: np.ndarray, src: np.ndarray) -> np.ndarray:
     return out.reshape(-1, 6).astype(np.float32)
 
 
-def warp_face(source: Frame, src_lm: Landmarks, dst_lm: Landmarks, triangles: Triangles, roi: Box) -> Frame:
-    """The source face warped into the target `roi` (x, y, w, h), triangle by triangle."""
+def warp_face(
+    source: Frame, src_lm: Landmarks, dst_lm: Landmarks, triangles: Triangles, roi: Box
+) -> tuple[Frame, np.ndarray]:
+    """The source face warped into the target `roi` (x, y, w, h), and the 0/1 mask of covered pixels."""
     x, y, w, h = roi
     dst = dst_lm - np.float32([x, y])
     raster = np.zeros((h, w), np.int16)
@@ -67,4 +69,5 @@ def warp_face(source: Frame, src_lm: Landmarks, dst_lm: Landmarks, triangles: Tr
     ys = np.arange(h, dtype=np.float32)[:, None]
     map_x = coef[..., 0] * xs + coef[..., 1] * ys + coef[..., 2]
     map_y = coef[..., 3] * xs + coef[..., 4] * ys + coef[..., 5]
-    return cv2.remap(source, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    warped = cv2.remap(source, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return warped, (raster > 0).astype(np.uint8)

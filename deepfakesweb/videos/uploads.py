@@ -88,7 +88,7 @@ class _PartSink:
         self._file.size += len(chunk)
         limit = self.limits[self._name]
         if self._file.size > limit:
-            raise PayloadTooLarge(f"{self._name}, limit {limit // (1024 * 1024)} MB")
+            raise PayloadTooLarge(f"{self._name}, limit {_human_size(limit)}")
         if len(self._file.head) < 64:
             self._file.head = (self._file.head + chunk)[:64]
         self._hash.update(chunk)
@@ -127,3 +127,8 @@ async def parse_multipart(
     finally:
         sink.close()
     return sink.form
+
+
+def _human_size(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{limit / 1024:g} KB"

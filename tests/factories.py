@@ -1,0 +1,143 @@
+"""Factories shared by the API tests: a real server on loopback, users with keys and credits, media."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from deepfakesweb.apikeys.service import create_key
+from deepfakesweb.config import Settings
+from deepfakesweb.credits.service import Grant, grant
+from deepfakesweb.runtime import Runtime, build_runtime
+from deepfakesweb.users.service import create_user
+
+DATA = Path(__file__).parent / "data"
+FACE = DATA / "face_obama.jpg"
+OTHER_FACE = DATA / "face_biden.jpg"
+NO_FACE = DATA / "noface_coffee.png"
+SMALL_FACE = DATA / "face_small.jpg"  # 20 KB crop of the Obama photo, for size-limit tests
+CLIP = DATA / "video_headpose_one_face.mp4"
+TWO_FACES_CLIP = DATA / "video_headpose_two_faces.mp4"
+
+_counter = iter(range(1, 1_000_000))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    runtime: Runtime
+    url: str
+
+    def client(self, key: str | None = None) -> httpx.Client:
+        headers = {"X-API-Key": key} if key else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+
+@contextmanager
+def running_server(data_dir: Path, run_worker: bool = False, **overrides: Any) -> Iterator[Server]:
+    """`deepfakesweb serve` in a thread: real uvicorn, real HTTP on loopback, its own data dir."""
+    from deepfakesweb.api.app import create_app
+
+    port = free_port()
+    settings = Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", **overrides)
+    runtime = build_runtime(settings)
+    runtime.migrate()
+    config = uvicorn.Config(create_app(runtime, run_worker=run_worker), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    try:
+        yield Server(runtime=runtime, url=f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        runtime.close()
+
+
+@dataclass(frozen=True)
+class Account:
+    user_id: int
+    email: str
+    key: str
+
+
+def make_account(runtime: Runtime, credits: int = 100) -> Account:
+    email = f"user{next(_counter)}-{time.monotonic_ns()}@example.com"
+    with runtime.db.unit_of_work() as session:
+        user = create_user(session, email)
+        if credits:
+            grant(session, user.id, Grant(credits=credits))
+        _, secret = create_key(session, user.id, "test")
+        user_id = user.id
+    return Account(user_id, email, secret)
+
+
+def upload_files(image: Path = FACE, video: Path = CLIP, **fields: str) -> dict[str, Any]:
+    files = {"image": (image.name, image.read_bytes()), "video": (video.name, video.read_bytes())}
+    return {"files": files, "data": fields}
+
+
+def wait_for_status(client: httpx.Client, video_id: int, statuses: set[str], timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/v1/videos/{video_id}").json()
+        if body["data"]["status"] in statuses:
+            return body["data"]  # type: ignore[no-any-return]
+        time.sleep(0.2)
+    raise AssertionError(f"video {video_id} never reached {statuses}")
+
+
+def stored_keys(runtime: Runtime) -> list[str]:
+    return list(runtime.storage.iter_keys())
+
+
+def write_clip(path: Path, frames: list[Any], fps: int = 25) -> Path:
+    """Encode BGR frames as H.264 MP4 (real media, made at test time)."""
+    import av
+
+    height, width = frames[0].shape[:2]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for image in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def make_faceless_clip(path: Path, seconds: float = 1.0) -> Path:
+    import cv2
+
+    image = cv2.resize(cv2.imread(str(NO_FACE)), (320, 240))
+    return write_clip(path, [image] * int(seconds * 25))
+
+
+def make_long_clip(path: Path, repeats: int = 6) -> Path:
+    """The one-face clip played `repeats` times over, for jobs that must still be running mid-test."""
+    import av
+
+    with av.open(str(CLIP)) as container:
+        frames = [frame.to_ndarray(format="bgr24") for frame in container.decode(video=0)]
+    return write_clip(path, frames * repeats)
