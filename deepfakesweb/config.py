@@ -7,9 +7,10 @@ import secrets
 import socket
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "ConfigError"]
 
@@ -30,7 +31,7 @@ class Settings(BaseSettings):
     rate_limit_url: str = "memory://"
     secret_key: str | None = None
     public_url: str = "http://127.0.0.1:8000"
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     metrics_token: str | None = None
     instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
 
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     worker_threads: int = 1
     visible_watermark: bool = False
     demo_credits: int = 100
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
     @property
     def is_sqlite(self) -> bool:

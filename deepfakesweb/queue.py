@@ -28,7 +28,7 @@ class HueyQueue:
         self.huey = huey
         self._process_video: Any = None
 
-    def register(self, process_video: Callable[[int], None], periodic: dict[str, Callable[[], None]]) -> None:
+    def register(self, process_video: Callable[[int], None], periodic: dict[str, Callable[[], object]]) -> None:
         """Bind the task bodies; every process that enqueues or consumes calls this once."""
         self._process_video = self.huey.task(name="process_video", retries=0)(process_video)
         for name, body in periodic.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from deepfakesweb.config import ConfigError, Settings
 from deepfakesweb.errors import ServiceError
+from deepfakesweb.logs import configure as configure_logging
+from deepfakesweb.logs import uvicorn_log_config
 from deepfakesweb.runtime import Runtime, build_runtime
 
 __all__ = ["register"]
@@ -86,7 +87,7 @@ def serve(
     from deepfakesweb.api.app import create_app
     from deepfakesweb.bootstrap import DEMO_EMAIL, create_demo_user
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     overrides = {} if "DFW_PUBLIC_URL" in os.environ else {"public_url": f"http://{host}:{port}"}
     runtime = _runtime(**overrides)
     demo_key = create_demo_user(runtime)
@@ -96,7 +97,7 @@ def serve(
     else:
         typer.echo("Make another API key with: deepfakesweb keys create EMAIL")
     uvicorn.run(create_app(runtime, run_worker=worker), host=host, port=port, log_level="info",
-                timeout_graceful_shutdown=30)
+                log_config=uvicorn_log_config(), timeout_graceful_shutdown=30)
 
 
 def worker(
@@ -105,7 +106,7 @@ def worker(
     """Run a standalone job worker (SIGTERM/SIGINT stop it gracefully)."""
     from deepfakesweb.worker import recover
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     runtime = _runtime()
     recover(runtime, every_processing=False)
     consumer = runtime.queue.consumer(workers=concurrency)

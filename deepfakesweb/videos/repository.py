@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from deepfakesweb.videos.models import ACTIVE, IdempotencyRecord, Video, VideoStatus
@@ -14,6 +16,10 @@ __all__ = [
     "claim", "finish", "update_progress", "reload", "list_stale_processing", "list_unqueued_pending",
     "list_expired_files", "mark_purged", "is_deleted", "count_by_status",
 ]
+
+
+def _changed(result: Any) -> bool:
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def add(session: Session, video: Video) -> Video:
@@ -63,7 +69,7 @@ def claim(session: Session, video_id: int, worker_id: str, now: datetime, lease_
         .values(status=VideoStatus.processing, worker_id=worker_id, attempts=Video.attempts + 1,
                 progress=0, updated_at=now, lease_expires_at=lease_until)
     )
-    return result.rowcount == 1
+    return _changed(result)
 
 
 def update_progress(session: Session, video_id: int, worker_id: str, progress: int, lease_until: datetime) -> bool:
@@ -72,7 +78,7 @@ def update_progress(session: Session, video_id: int, worker_id: str, progress: i
         .where(Video.id == video_id, Video.status == VideoStatus.processing, Video.worker_id == worker_id)
         .values(progress=progress, lease_expires_at=lease_until)
     )
-    return result.rowcount == 1
+    return _changed(result)
 
 
 def finish(session: Session, video_id: int, worker_id: str, values: dict[str, object]) -> bool:
@@ -83,7 +89,7 @@ def finish(session: Session, video_id: int, worker_id: str, values: dict[str, ob
                Video.worker_id == worker_id, Video.deleted_at.is_(None))
         .values(**values)
     )
-    return result.rowcount == 1
+    return _changed(result)
 
 
 def is_deleted(session: Session, video_id: int) -> bool:
