@@ -52,8 +52,32 @@ class Settings(BaseSettings):
     max_video_side: int = 4096
 
     worker_threads: int = 1
+    lease_s: float = 60.0
+    reconcile_interval_s: float = 15.0
+    log_format: str = "json"  # or "console"
+    namespace: str = "dfw"  # prefixes queue and rate-limit keys in a shared Redis
+
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    presign_ttl_s: int = 300
     visible_watermark: bool = False
     demo_credits: int = 100
+
+    # --- dashboard, accounts and payments (issue 5) ---------------------------------------------
+    signup_credits: int = 0
+    terms_text: str = ("I will only upload photos and videos of people who gave their consent, "
+                       "and I will use the results lawfully.")
+    secure_cookies: bool | None = None  # None: Secure when the request (or DFW_PUBLIC_URL) is HTTPS
+    session_ttl_s: int = 14 * 24 * 3600
+    login_throttle: str = "5/15 minutes"  # failed logins per email + client IP
+    credit_packs: str = "100:700,500:3000,1200:6000"  # credits:price in cents, comma-separated
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_currency: str = "usd"
+    stripe_api_base: str | None = None  # tests point the stripe library at a local recorder
+    # --- end of issue 5 block ----------------------------------------------------------------------
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,13 +1,14 @@
-"""Logging setup: signed-link signatures never reach the logs."""
+"""Logging: structured JSON lines (structlog) with request and job ids; no secrets ever reach them."""
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from typing import Any
 
-__all__ = ["RedactSecrets", "uvicorn_log_config", "configure"]
+import structlog
+
+__all__ = ["RedactSecrets", "configure", "bind", "unbind"]
 
 _SECRET = re.compile(r"(signature=)[0-9a-fA-F]+|(dfw_)[A-Za-z0-9_\-]{8,}")
 
@@ -24,17 +25,37 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactSecrets())
+def _formatter(fmt: str) -> logging.Formatter:
+    renderer: Any = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(
+        colors=False)
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info, renderer],
+    )
 
 
-def uvicorn_log_config() -> dict[str, Any]:
-    from uvicorn.config import LOGGING_CONFIG
+def configure(fmt: str = "json") -> None:
+    """Every stdlib logger (ours, uvicorn's, huey's) through one redacting, structured handler."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_formatter(fmt))
+    handler.addFilter(RedactSecrets())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "huey"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
 
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})["redact"] = {"()": RedactSecrets}
-    for handler in config["handlers"].values():
-        handler.setdefault("filters", []).append("redact")
-    return config
+
+def bind(**values: Any) -> None:
+    structlog.contextvars.bind_contextvars(**values)
+
+
+def unbind(*names: str) -> None:
+    structlog.contextvars.unbind_contextvars(*names)

@@ -57,12 +57,12 @@ class _EmbeddedConsumer(Consumer):
         return None
 
 
-def create_queue(url: str) -> HueyQueue:
+def create_queue(url: str, name: str = "dfw") -> HueyQueue:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = Path(parsed.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return HueyQueue(SqliteHuey(name="deepfakesweb", filename=str(path), results=False))
+        return HueyQueue(SqliteHuey(name=name, filename=str(path), results=False))
     if parsed.scheme in ("redis", "rediss"):
-        return HueyQueue(RedisHuey(name="deepfakesweb", url=url, results=False))
+        return HueyQueue(RedisHuey(name=name, url=url, results=False))
     raise ConfigError(f"unsupported DFW_QUEUE_URL scheme: {parsed.scheme!r}")

@@ -43,8 +43,9 @@ def build_runtime(settings: Settings) -> Runtime:
         settings=settings,
         db=Database(settings.resolved_database_url),
         storage=create_storage(settings),
-        queue=create_queue(settings.resolved_queue_url),
-        limits=RateLimits(settings.rate_limit_url, settings.rate_limit, settings.unauth_rate_limit),
+        queue=create_queue(settings.resolved_queue_url, settings.namespace),
+        limits=RateLimits(settings.rate_limit_url, settings.rate_limit, settings.unauth_rate_limit,
+                          settings.namespace),
         signer=LinkSigner(settings.resolved_secret_key, settings.public_url, settings.link_ttl_s),
     )
     tasks.register(runtime)

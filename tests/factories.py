@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,13 +49,41 @@ class Server:
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
 
 
+def scaled() -> bool:
+    return os.environ.get("DFW_TEST_BACKEND") == "scaled"
+
+
+def make_backend() -> dict[str, Any]:
+    """Settings for a fresh, isolated set of backends: embedded by default; with DFW_TEST_BACKEND=scaled,
+    a new PostgreSQL database, a Redis namespace and an S3 bucket on the servers scripts/services.sh runs."""
+    if not scaled():
+        return {}
+    import boto3
+    import psycopg
+
+    name = f"dfw_{uuid.uuid4().hex[:12]}"
+    admin_url = os.environ["DFW_TEST_PG_URL"]
+    with psycopg.connect(admin_url.replace("+psycopg", ""), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    endpoint, bucket = os.environ["DFW_TEST_S3_ENDPOINT"], name.replace("_", "-")
+    credentials = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                 aws_secret_access_key="testing").create_bucket(Bucket=bucket)
+    redis_url = os.environ["DFW_TEST_REDIS_URL"]
+    return {"database_url": admin_url.rsplit("/", 1)[0] + "/" + name, "queue_url": redis_url,
+            "rate_limit_url": redis_url, "storage_url": f"s3://{bucket}/objects", "s3_endpoint_url": endpoint,
+            "secret_key": f"test-secret-{name}", "namespace": name, **credentials}
+
+
 @contextmanager
-def running_server(data_dir: Path, run_worker: bool = False, **overrides: Any) -> Iterator[Server]:
-    """`deepfakesweb serve` in a thread: real uvicorn, real HTTP on loopback, its own data dir."""
+def running_server(data_dir: Path, run_worker: bool = False, backend: dict[str, Any] | None = None,
+                   **overrides: Any) -> Iterator[Server]:
+    """`deepfakesweb serve` in a thread: real uvicorn, real HTTP on loopback, its own data and backends."""
     from deepfakesweb.api.app import create_app
 
     port = free_port()
-    settings = Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", **overrides)
+    backend = make_backend() if backend is None else backend
+    settings = Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", **{**backend, **overrides})
     runtime = build_runtime(settings)
     runtime.migrate()
     config = uvicorn.Config(create_app(runtime, run_worker=run_worker), host="127.0.0.1", port=port,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,7 @@ from deepfakesweb.api.errors import install_error_handlers
 from deepfakesweb.api.ratelimit import RateLimitHeaders
 from deepfakesweb.credits import endpoints as credits
 from deepfakesweb.files import endpoints as files
+from deepfakesweb.logs import bind, unbind
 from deepfakesweb.runtime import Runtime
 from deepfakesweb.videos import endpoints as videos
 from deepfakesweb.worker import EmbeddedWorker
@@ -60,7 +62,13 @@ def _add_latency_metric(app: FastAPI, runtime: Runtime) -> None:
     @app.middleware("http")
     async def observe(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        response: Response = await call_next(request)
+        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+        bind(request_id=request_id)
+        try:
+            response: Response = await call_next(request)
+        finally:
+            unbind("request_id")
+        response.headers["X-Request-ID"] = request_id
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         runtime.metrics.http_latency.labels(path, request.method, str(response.status_code)).observe(

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from deepfakesweb.api.errors import ApiError
-from deepfakesweb.apikeys.service import Principal, authenticate
+from deepfakesweb.apikeys.service import Principal, authenticate, touch_last_used
 from deepfakesweb.runtime import Runtime
 
 __all__ = ["RuntimeDep", "SessionDep", "CurrentUser", "get_runtime"]
@@ -39,9 +39,12 @@ def current_user(request: Request, runtime: RuntimeDep) -> Principal:
     secret = request.headers.get("x-api-key", "").strip()
     principal = None
     if secret:
-        # Its own short transaction: last_used_at is kept even when the request later fails.
+        # Its own short transactions: last_used_at is kept even when the request later fails.
         with runtime.db.unit_of_work() as session:
             principal = authenticate(session, secret)
+        if principal is not None and principal.last_used_stale:
+            with runtime.db.unit_of_work() as session:
+                touch_last_used(session, principal.key_id)
     if principal is None:
         decision = runtime.limits.hit_ip(_client_ip(request))
         request.state.rate_limit = decision

@@ -33,8 +33,9 @@ class Decision:
 
 
 class RateLimits:
-    def __init__(self, storage_url: str, per_key: str, per_ip: str) -> None:
-        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url))
+    def __init__(self, storage_url: str, per_key: str, per_ip: str, namespace: str = "dfw") -> None:
+        options = {"key_prefix": f"{namespace}-limits"} if storage_url.startswith("redis") else {}
+        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
         self._per_key = parse(per_key)
         self._per_ip = parse(per_ip)
 

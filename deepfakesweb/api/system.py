@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
 from deepfakesweb.api.deps import RuntimeDep
 from deepfakesweb.api.errors import ApiError, envelope
+from deepfakesweb.health import readiness
 
 router = APIRouter(tags=["system"])
 
@@ -23,21 +23,9 @@ def healthz() -> JSONResponse:
 
 @router.get("/readyz", include_in_schema=False)
 def readyz(runtime: RuntimeDep) -> JSONResponse:
-    checks: dict[str, str] = {}
-    for name, probe in (("database", lambda: _ping_db(runtime)), ("queue", runtime.queue.ping),
-                        ("storage", runtime.storage.ping), ("rate_limit", runtime.limits.ping)):
-        try:
-            probe()
-            checks[name] = "ok"
-        except Exception as exc:  # readiness reports every failure rather than the first
-            checks[name] = f"error: {type(exc).__name__}"
+    checks = readiness(runtime)
     ready = all(value == "ok" for value in checks.values())
     return envelope(200 if ready else 503, "Ready" if ready else "Not ready", checks)
-
-
-def _ping_db(runtime: RuntimeDep) -> None:
-    with runtime.db.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
 
 
 @router.get("/metrics", include_in_schema=False)

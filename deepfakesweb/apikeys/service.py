@@ -16,7 +16,7 @@ from deepfakesweb.db import utcnow
 from deepfakesweb.errors import NotFound
 from deepfakesweb.users import repository as users
 
-__all__ = ["Principal", "create_key", "authenticate", "revoke_key", "list_keys", "PREFIX_LENGTH"]
+__all__ = ["Principal", "create_key", "authenticate", "touch_last_used", "revoke_key", "list_keys", "PREFIX_LENGTH"]
 
 KEY_PREFIX = "dfw_"
 PREFIX_LENGTH = len(KEY_PREFIX) + 8
@@ -31,6 +31,7 @@ class Principal:
     user_id: int
     key_id: int
     key_prefix: str
+    last_used_stale: bool = False
 
 
 def _hash(secret: str) -> str:
@@ -56,9 +57,14 @@ def authenticate(session: Session, secret: str, now: datetime | None = None) -> 
     user = users.get(session, key.user_id)
     if user is None or user.disabled:
         return None
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        key.last_used_at = now
-    return Principal(user_id=key.user_id, key_id=key.id, key_prefix=key.prefix)
+    stale = key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION
+    return Principal(user_id=key.user_id, key_id=key.id, key_prefix=key.prefix, last_used_stale=stale)
+
+
+def touch_last_used(session: Session, key_id: int, now: datetime | None = None) -> None:
+    """A single guarded UPDATE in its own transaction, so reads never have to become writes."""
+    now = now or utcnow()
+    repository.touch(session, key_id, now, now - LAST_USED_RESOLUTION)
 
 
 def revoke_key(session: Session, prefix: str) -> ApiKey:

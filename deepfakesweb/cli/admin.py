@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, TypeVar
@@ -15,7 +14,6 @@ from sqlalchemy.orm import Session
 from deepfakesweb.config import ConfigError, Settings
 from deepfakesweb.errors import ServiceError
 from deepfakesweb.logs import configure as configure_logging
-from deepfakesweb.logs import uvicorn_log_config
 from deepfakesweb.runtime import Runtime, build_runtime
 
 __all__ = ["register"]
@@ -87,7 +85,7 @@ def serve(
     from deepfakesweb.api.app import create_app
     from deepfakesweb.bootstrap import DEMO_EMAIL, create_demo_user
 
-    configure_logging()
+    configure_logging(Settings().log_format)
     overrides = {} if "DFW_PUBLIC_URL" in os.environ else {"public_url": f"http://{host}:{port}"}
     runtime = _runtime(**overrides)
     demo_key = create_demo_user(runtime)
@@ -97,18 +95,17 @@ def serve(
     else:
         typer.echo("Make another API key with: deepfakesweb keys create EMAIL")
     uvicorn.run(create_app(runtime, run_worker=worker), host=host, port=port, log_level="info",
-                log_config=uvicorn_log_config(), timeout_graceful_shutdown=30)
+                log_config=None, timeout_graceful_shutdown=30)
 
 
 def worker(
     concurrency: Annotated[int, typer.Option(help="Jobs processed at once")] = 1,
+    health_port: Annotated[int | None, typer.Option(help="Serve /healthz, /readyz and /metrics here")] = None,
 ) -> None:
-    """Run a standalone job worker (SIGTERM/SIGINT stop it gracefully)."""
-    from deepfakesweb.worker import recover
+    """Run a standalone job worker; SIGTERM/SIGINT hand the running job back and exit."""
+    from deepfakesweb.worker import run_worker
 
-    configure_logging()
+    configure_logging(Settings().log_format)
     runtime = _runtime()
-    recover(runtime, every_processing=False)
-    consumer = runtime.queue.consumer(workers=concurrency)
-    consumer.run()
-    sys.exit(0)
+    run_worker(runtime, concurrency, health_port)
+    runtime.close()

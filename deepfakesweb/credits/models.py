@@ -14,6 +14,7 @@ class EntryKind(enum.StrEnum):
     debit = "debit"
     refund = "refund"
     adjustment = "adjustment"
+    purchase_refund = "purchase_refund"  # a refunded Stripe payment takes its credits back
 
 
 class LedgerEntry(Base):

@@ -5,7 +5,10 @@ from sqlalchemy.orm import Session
 
 from deepfakesweb.credits.models import EntryKind, LedgerEntry, Transaction
 
-__all__ = ["balance", "add_entry", "has_entry", "add_transaction", "list_transactions", "list_entries"]
+__all__ = [
+    "balance", "add_entry", "has_entry", "add_transaction", "list_transactions", "list_entries",
+    "get_transaction", "has_transaction_entry",
+]
 
 
 def balance(session: Session, user_id: int) -> int:
@@ -39,3 +42,12 @@ def add_transaction(session: Session, transaction: Transaction) -> Transaction:
 def list_transactions(session: Session, user_id: int) -> list[Transaction]:
     query = select(Transaction).where(Transaction.user_id == user_id).order_by(Transaction.id.desc())
     return list(session.scalars(query))
+
+
+def get_transaction(session: Session, transaction_id: int) -> Transaction | None:
+    return session.get(Transaction, transaction_id, populate_existing=True)
+
+
+def has_transaction_entry(session: Session, transaction_id: int, kind: EntryKind) -> bool:
+    query = select(LedgerEntry.id).where(LedgerEntry.transaction_id == transaction_id, LedgerEntry.kind == kind)
+    return session.scalar(query) is not None

@@ -25,9 +25,15 @@ class Database:
         return self._sessions()
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """Commit once at the end, then run after-commit hooks (enqueue); roll back and clean up on error."""
+    def unit_of_work(self, writes: bool = False) -> Iterator[Session]:
+        """Commit once at the end, then run after-commit hooks (enqueue); roll back and clean up on error.
+
+        `writes`: the transaction reads then writes; on SQLite it starts with BEGIN IMMEDIATE so the write
+        cannot fail on a snapshot another connection moved meanwhile.
+        """
         session = self._sessions()
+        if writes and self.is_sqlite:
+            session.connection(execution_options={"sqlite_immediate": True})
         try:
             yield session
             session.commit()

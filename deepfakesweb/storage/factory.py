@@ -14,4 +14,9 @@ def create_storage(settings: Settings) -> Storage:
     url = urlparse(settings.resolved_storage_url)
     if url.scheme == "file":
         return LocalStorage(Path(url.path))
+    if url.scheme == "s3":
+        from deepfakesweb.storage.s3 import S3Storage
+
+        return S3Storage.connect(url.netloc, url.path, settings.s3_endpoint_url, settings.s3_region,
+                                 settings.s3_access_key_id, settings.s3_secret_access_key, settings.presign_ttl_s)
     raise ConfigError(f"unsupported DFW_STORAGE_URL scheme: {url.scheme!r}")

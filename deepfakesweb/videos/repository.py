@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
@@ -100,7 +99,8 @@ def list_stale_processing(session: Session, now: datetime, every: bool) -> list[
     query = select(Video).where(Video.status == VideoStatus.processing, Video.deleted_at.is_(None))
     if not every:
         query = query.where(Video.lease_expires_at < now)
-    return list(session.scalars(query.with_for_update()))
+    # Several reconcilers may run at once: each takes the rows the others have not locked.
+    return list(session.scalars(query.with_for_update(skip_locked=True)))
 
 
 def list_unqueued_pending(session: Session, older_than: datetime) -> list[int]:

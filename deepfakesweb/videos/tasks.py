@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -11,15 +12,15 @@ from pathlib import Path
 from deepfakesweb import engine
 from deepfakesweb.credits import service as credits
 from deepfakesweb.db import utcnow
+from deepfakesweb.logs import bind, unbind
 from deepfakesweb.runtime import Runtime
 from deepfakesweb.videos import repository
 from deepfakesweb.videos.models import VideoStatus
 from deepfakesweb.videos.service import file_prefix
 
-__all__ = ["register", "process_video", "reconcile", "requeue_pending", "purge_expired", "jobs_by_status", "LEASE"]
+__all__ = ["register", "process_video", "reconcile", "requeue_pending", "purge_expired", "jobs_by_status"]
 
 log = logging.getLogger("deepfakesweb.worker")
-LEASE = timedelta(seconds=60)
 PROGRESS_INTERVAL_S = 1.0
 CANCEL_POLL_S = 0.5
 
@@ -27,15 +28,24 @@ CANCEL_POLL_S = 0.5
 def register(runtime: Runtime) -> None:
     runtime.queue.register(
         lambda video_id: process_video(runtime, video_id),
-        {"reconcile": lambda: reconcile(runtime), "purge_expired": lambda: purge_expired(runtime)},
+        {"purge_expired": lambda: purge_expired(runtime)},
     )
 
 
 def process_video(runtime: Runtime, video_id: int) -> None:
+    bind(job_id=video_id)
+    try:
+        _process_video(runtime, video_id)
+    finally:
+        unbind("job_id")
+
+
+def _process_video(runtime: Runtime, video_id: int) -> None:
     worker_id = runtime.settings.instance_id
     with runtime.db.unit_of_work() as session:
         now = utcnow()
-        if not repository.claim(session, video_id, worker_id, now, now + LEASE):
+        lease = timedelta(seconds=runtime.settings.lease_s)
+        if not repository.claim(session, video_id, worker_id, now, now + lease):
             log.info("video %s not claimable (taken, finished or deleted)", video_id)
             return
         video = repository.reload(session, video_id)
@@ -49,9 +59,9 @@ def process_video(runtime: Runtime, video_id: int) -> None:
 def _run_claimed(runtime: Runtime, video_id: int, worker_id: str, keys: tuple[str, str, str],
                  options: engine.SwapOptions) -> None:
     image_key, video_key, prefix = keys
-    watcher = _JobWatcher(runtime, video_id, worker_id)
     try:
-        with tempfile.TemporaryDirectory(prefix="dfw-job-") as scratch, \
+        with _JobWatcher(runtime, video_id, worker_id) as watcher, \
+                tempfile.TemporaryDirectory(prefix="dfw-job-") as scratch, \
                 runtime.storage.local_copy(image_key) as image, runtime.storage.local_copy(video_key) as clip:
             output = Path(scratch) / "output.mp4"
             report = engine.swap_video(image, clip, output, options,
@@ -78,7 +88,11 @@ def _complete(runtime: Runtime, video_id: int, worker_id: str, output_key: str, 
             "status": VideoStatus.completed, "progress": 100, "output_key": output_key,
             "identity_score": report.identity_score, "updated_at": now, "lease_expires_at": None,
         })
-    if not done:  # deleted (or taken over) meanwhile: the output belongs to nobody
+    if done:
+        runtime.metrics.job_seconds.observe(report.seconds)
+        runtime.metrics.job_fps.observe(report.fps)
+        log.info("video %s completed: %d frames at %.1f fps", video_id, report.frames, report.fps)
+    else:  # deleted (or taken over) meanwhile: the output belongs to nobody
         runtime.storage.delete(output_key)
         log.info("video %s finished but was deleted or reassigned; output dropped", video_id)
 
@@ -96,7 +110,7 @@ def _fail(runtime: Runtime, video_id: int, worker_id: str, code: str, message: s
 
 def _release_or_drop(runtime: Runtime, video_id: int, worker_id: str) -> None:
     """Cancelled: a deleted video's files go; a shutdown hands the job back to the queue."""
-    with runtime.db.unit_of_work() as session:
+    with runtime.db.unit_of_work(writes=True) as session:
         video = repository.reload(session, video_id)
         if video is None:
             return
@@ -109,33 +123,49 @@ def _release_or_drop(runtime: Runtime, video_id: int, worker_id: str) -> None:
                 "updated_at": utcnow()})
     if prefix is not None:
         runtime.storage.delete_prefix(prefix)
-    elif not runtime.stopping.is_set():
+    else:  # handed back on shutdown: another worker (or this one, restarted) takes it
         runtime.queue.enqueue_video(video_id)
 
 
 class _JobWatcher:
-    """Progress into the row (and the lease renewed) at most once a second; cancellation polled."""
+    """A heartbeat thread writes progress and renews the lease; cancellation is polled from the engine."""
 
     def __init__(self, runtime: Runtime, video_id: int, worker_id: str) -> None:
         self.runtime, self.video_id, self.worker_id = runtime, video_id, worker_id
-        self._last_progress = 0.0
+        self.lease = timedelta(seconds=runtime.settings.lease_s)
+        self._percent = 0
         self._last_poll = 0.0
         self._cancelled = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{video_id}", daemon=True)
+
+    def __enter__(self) -> _JobWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
 
     def progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last_progress < PROGRESS_INTERVAL_S:
-            return
-        self._last_progress = now
-        percent = min(99, int(100 * done / total)) if total else 0
-        with self.runtime.db.unit_of_work() as session:
-            owned = repository.update_progress(session, self.video_id, self.worker_id, percent, utcnow() + LEASE)
-        self._cancelled = self._cancelled or not owned
+        self._percent = min(99, int(100 * done / total)) if total else 0
+
+    def _beat(self) -> None:
+        interval = min(PROGRESS_INTERVAL_S, self.lease.total_seconds() / 3)
+        while not self._done.wait(interval):
+            try:
+                with self.runtime.db.unit_of_work() as session:
+                    owned = repository.update_progress(session, self.video_id, self.worker_id, self._percent,
+                                                       utcnow() + self.lease)
+            except Exception:  # a missed beat is retried; the lease outlives several
+                log.warning("heartbeat for video %s failed", self.video_id, exc_info=True)
+                continue
+            self._cancelled = self._cancelled or not owned
 
     def should_cancel(self) -> bool:
-        now = time.monotonic()
         if self._cancelled or self.runtime.stopping.is_set():
             return True
+        now = time.monotonic()
         if now - self._last_poll >= CANCEL_POLL_S:
             self._last_poll = now
             with self.runtime.db.unit_of_work() as session:
@@ -146,7 +176,7 @@ class _JobWatcher:
 def reconcile(runtime: Runtime, every_processing: bool = False) -> int:
     """Return abandoned jobs to the queue (or fail and refund them after too many attempts)."""
     requeue: list[int] = []
-    with runtime.db.unit_of_work() as session:
+    with runtime.db.unit_of_work(writes=True) as session:
         now = utcnow()
         for video in repository.list_stale_processing(session, now, every_processing):
             if video.attempts >= runtime.settings.max_attempts:

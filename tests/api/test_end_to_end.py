@@ -19,7 +19,7 @@ def test_a_real_photo_and_clip_come_back_swapped_and_downloadable(tmp_path: Path
         assert 0 < video["identity_score"] <= 1
         assert list(video)[10:12] == ["output_video_url", "ec2_instance_id"]
         output = tmp_path / "out.mp4"
-        response = httpx.get(video["output_video_url"])
+        response = httpx.get(video["output_video_url"], follow_redirects=True)
         assert response.status_code == 200 and response.headers["content-type"] == "video/mp4"
         output.write_bytes(response.content)
         with av.open(str(output)) as result, av.open(str(CLIP)) as original:

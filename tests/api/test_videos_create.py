@@ -5,7 +5,17 @@ from pathlib import Path
 import pytest
 
 from deepfakesweb.credits.service import balance
-from tests.factories import CLIP, FACE, NO_FACE, SMALL_FACE, Server, make_account, running_server, stored_keys, upload_files
+from tests.factories import (
+    CLIP,
+    FACE,
+    NO_FACE,
+    SMALL_FACE,
+    Server,
+    make_account,
+    running_server,
+    stored_keys,
+    upload_files,
+)
 
 SEED_KEYS = ["id", "user_id", "input_image_url", "input_video_url", "multiple_faces", "mouth_mask", "status",
              "credits_used", "created_at", "updated_at"]

@@ -16,7 +16,7 @@ def test_delete_tombstones_refunds_and_removes_files(server: Server) -> None:
     assert client.get(f"/v1/videos/{video['id']}").status_code == 404
     assert client.delete(f"/v1/videos/{video['id']}").status_code == 404
     assert client.get("/v1/videos").json()["data"] == []
-    assert httpx.get(video["input_image_url"]).json() == {"data": None, "message": "Not found"}
+    assert httpx.get(video["input_image_url"], follow_redirects=True).json() == {"data": None, "message": "Not found"}
     assert len(keys_before - set(stored_keys(server.runtime))) == 2
     with server.runtime.db.unit_of_work() as session:
         assert balance(session, account.user_id) == 2

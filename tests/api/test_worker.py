@@ -12,7 +12,14 @@ from deepfakesweb.db import utcnow
 from deepfakesweb.videos import tasks
 from deepfakesweb.videos.models import Video, VideoStatus
 from tests.factories import (
-    Server, make_account, make_faceless_clip, make_long_clip, running_server, stored_keys, upload_files,
+    Server,
+    make_account,
+    make_backend,
+    make_faceless_clip,
+    make_long_clip,
+    running_server,
+    stored_keys,
+    upload_files,
     wait_for_status,
 )
 
@@ -79,25 +86,25 @@ def test_retention_removes_files_but_keeps_the_row(server: Server) -> None:
     video_id = client.post("/v1/videos", **upload_files()).json()["data"]["id"]
     tasks.process_video(server.runtime, video_id)
     video = client.get(f"/v1/videos/{video_id}").json()["data"]
-    assert httpx.get(video["output_video_url"]).status_code == 200
+    assert httpx.get(video["output_video_url"], follow_redirects=True).status_code == 200
     _set(server, video_id, created_at=utcnow() - timedelta(days=8))
     assert tasks.purge_expired(server.runtime) >= 1
     after = client.get(f"/v1/videos/{video_id}").json()["data"]
     assert after["status"] == "completed"
     for url in (after["input_image_url"], after["input_video_url"], after["output_video_url"]):
-        assert httpx.get(url).status_code == 404
+        assert httpx.get(url, follow_redirects=True).status_code == 404
 
 
 def test_jobs_left_processing_by_a_crash_are_resumed_at_start(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    with running_server(data_dir) as first:
+    data_dir, backend = tmp_path / "data", make_backend()
+    with running_server(data_dir, backend=backend) as first:
         account = make_account(first.runtime, credits=2)
         client = first.client(account.key)
         resumed = client.post("/v1/videos", **upload_files()).json()["data"]["id"]
         exhausted = client.post("/v1/videos", **upload_files()).json()["data"]["id"]
         _set(first, resumed, status=VideoStatus.processing, worker_id="crashed-1", attempts=1)
         _set(first, exhausted, status=VideoStatus.processing, worker_id="crashed-1", attempts=3)
-    with running_server(data_dir, run_worker=True) as restarted:
+    with running_server(data_dir, run_worker=True, backend=backend) as restarted:
         client = restarted.client(account.key)
         assert wait_for_status(client, resumed, {"completed", "failed"})["status"] == "completed"
         failed = client.get(f"/v1/videos/{exhausted}").json()["data"]

@@ -6,7 +6,7 @@ import math
 import os
 import tempfile
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 import av
 import cv2
@@ -113,7 +113,7 @@ def make_bytes_file(name: str, data: bytes) -> str:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def face_descriptors(path: str) -> list[np.ndarray]:
     """dlib descriptors of every face in an image file, via the engine's own analyser."""
     from deepfakesweb.engine.analyse import FaceAnalyser

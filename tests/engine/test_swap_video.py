@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from functools import lru_cache
+from functools import cache
 
 import av
 import cv2
@@ -38,7 +38,7 @@ from tests.engine.factories import (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def swapped(clip: str, **options: bool) -> tuple[str, str, SwapReport]:
     """(input clip, output, report) of one swap, shared by the tests that only look at its result."""
     factories = {

@@ -1,0 +1,1 @@
+"""Dashboard accounts: passwords (argon2), browser sessions, login throttling, account deletion."""

@@ -1,0 +1,1 @@
+"""Stripe Checkout purchases of credit packs and the webhook that completes them."""
