@@ -8,8 +8,9 @@ __all__ = ["LoginThrottle"]
 
 
 class LoginThrottle:
-    def __init__(self, storage_url: str, limit: str) -> None:
-        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url))
+    def __init__(self, storage_url: str, limit: str, namespace: str = "dfw") -> None:
+        options = {"key_prefix": f"{namespace}-login"} if storage_url.startswith("redis") else {}
+        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
         self._item = parse(limit)
 
     def allowed(self, email: str, address: str) -> bool:

@@ -17,8 +17,10 @@ from deepfakesweb.api.ratelimit import RateLimitHeaders
 from deepfakesweb.credits import endpoints as credits
 from deepfakesweb.files import endpoints as files
 from deepfakesweb.logs import bind, unbind
+from deepfakesweb.payments import endpoints as payments
 from deepfakesweb.runtime import Runtime
 from deepfakesweb.videos import endpoints as videos
+from deepfakesweb.web import install as install_dashboard
 from deepfakesweb.worker import EmbeddedWorker
 
 __all__ = ["create_app"]
@@ -49,6 +51,8 @@ def create_app(runtime: Runtime, run_worker: bool = False) -> FastAPI:
     for router in (credits.router, videos.router, files.router):
         app.include_router(router, prefix="/v1")
     app.include_router(system.router)
+    app.include_router(payments.router)  # POST /webhooks/stripe
+    install_dashboard(app, runtime)  # the web dashboard's pages and /static
     _add_latency_metric(app, runtime)
     app.add_middleware(RateLimitHeaders)
     if runtime.settings.cors_origins:

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from deepfakesweb.videos.models import ACTIVE, IdempotencyRecord, Video, VideoStatus
 
+IMAGE_EXTENSIONS = ("jpg", "png", "webp")
+
 __all__ = [
     "add", "get_owned", "list_owned", "count_active", "get_idempotency", "add_idempotency",
     "claim", "finish", "update_progress", "reload", "list_stale_processing", "list_unqueued_pending",
-    "list_expired_files", "mark_purged", "is_deleted", "count_by_status",
+    "list_expired_files", "mark_purged", "is_deleted", "count_by_status", "live_prefixes",
 ]
 
 
@@ -126,3 +128,14 @@ def count_by_status(session: Session) -> dict[str, int]:
     counts = {status.value: 0 for status in VideoStatus}
     counts.update({status.value: int(count) for status, count in rows})
     return counts
+
+
+def live_prefixes(session: Session, prefixes: list[str]) -> set[str]:
+    """Those of `prefixes` whose video still exists with its files (matched on the input image's key)."""
+    live: set[str] = set()
+    for start in range(0, len(prefixes), 300):
+        keys = [f"{prefix}/input.{ext}" for prefix in prefixes[start:start + 300] for ext in IMAGE_EXTENSIONS]
+        rows = session.scalars(select(Video.input_image_key).where(
+            Video.input_image_key.in_(keys), Video.deleted_at.is_(None), Video.files_purged_at.is_(None)))
+        live.update(key.rsplit("/", 1)[0] for key in rows)
+    return live

@@ -33,7 +33,8 @@ class Created:
 def create_video(
     session: Session, runtime: Runtime, user_id: int, job: JobRequest, idempotency_key: str | None
 ) -> Created:
-    prefix = f"videos/{uuid.uuid4().hex}"
+    # The creation time in the prefix lets the orphan sweeper age objects without listing their metadata.
+    prefix = f"videos/{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex}"
     image_key, video_key = f"{prefix}/input.{job.image_ext}", f"{prefix}/input.{job.video_ext}"
     # Stored before the transaction so the user lock is never held across an upload.
     after_rollback(session, lambda: runtime.storage.delete_prefix(prefix))

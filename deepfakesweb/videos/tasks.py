@@ -6,7 +6,7 @@ import logging
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from deepfakesweb import engine
@@ -18,7 +18,9 @@ from deepfakesweb.videos import repository
 from deepfakesweb.videos.models import VideoStatus
 from deepfakesweb.videos.service import file_prefix
 
-__all__ = ["register", "process_video", "reconcile", "requeue_pending", "purge_expired", "jobs_by_status"]
+__all__ = [
+    "register", "process_video", "reconcile", "requeue_pending", "purge_expired", "sweep_orphans", "jobs_by_status",
+]
 
 log = logging.getLogger("deepfakesweb.worker")
 PROGRESS_INTERVAL_S = 1.0
@@ -28,7 +30,7 @@ CANCEL_POLL_S = 0.5
 def register(runtime: Runtime) -> None:
     runtime.queue.register(
         lambda video_id: process_video(runtime, video_id),
-        {"purge_expired": lambda: purge_expired(runtime)},
+        {"purge_expired": lambda: purge_expired(runtime), "sweep_orphans": lambda: sweep_orphans(runtime)},
     )
 
 
@@ -217,3 +219,27 @@ def purge_expired(runtime: Runtime) -> int:
 def jobs_by_status(runtime: Runtime) -> dict[str, int]:
     with runtime.db.unit_of_work() as session:
         return repository.count_by_status(session)
+
+
+def sweep_orphans(runtime: Runtime, grace: timedelta = timedelta(hours=1)) -> int:
+    """Delete stored objects no live video owns: left by a process that died between upload and commit,
+    or after a commit whose file cleanup never ran. `grace` spares uploads still in flight."""
+    cutoff = utcnow() - grace
+    prefixes = {key.rsplit("/", 1)[0] for key in runtime.storage.iter_keys("videos/")}
+    aged = [prefix for prefix in prefixes if (_prefix_time(prefix) or cutoff) <= cutoff]
+    with runtime.db.unit_of_work() as session:
+        owned = repository.live_prefixes(session, aged)
+    orphans = [prefix for prefix in aged if prefix not in owned]
+    for prefix in orphans:
+        runtime.storage.delete_prefix(prefix)
+    if orphans:
+        log.info("swept %d orphaned object prefixes", len(orphans))
+    return len(orphans)
+
+
+def _prefix_time(prefix: str) -> datetime | None:
+    stamp = prefix.removeprefix("videos/").split("-", 1)[0]
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S").replace(tzinfo=utcnow().tzinfo)
+    except ValueError:
+        return None

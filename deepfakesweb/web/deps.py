@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Form, Request, Response
 from fastapi.templating import Jinja2Templates
 
 from deepfakesweb.accounts import service as accounts
@@ -18,13 +18,21 @@ from deepfakesweb.errors import (
 from deepfakesweb.runtime import Runtime
 from deepfakesweb.web import security
 
-__all__ = ["LoginRequired", "WebUser", "render", "check_form", "describe_error", "TEMPLATES"]
+__all__ = ["LoginRequired", "PageError", "WebUser", "CsrfField", "render", "verify_csrf", "describe_error", "TEMPLATES"]
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 class LoginRequired(Exception):
     """No valid browser session: the handler redirects to the log-in page."""
+
+
+class PageError(Exception):
+    """A refused dashboard request; raised (not returned) so the request's transaction rolls back."""
+
+    def __init__(self, status: int, message: str, as_json: bool) -> None:
+        super().__init__(message)
+        self.status, self.message, self.as_json = status, message, as_json
 
 
 def web_user(request: Request, runtime: RuntimeDep) -> SignedIn:
@@ -60,13 +68,12 @@ def render(request: Request, runtime: Runtime, name: str, context: dict[str, Any
     return response
 
 
-async def check_form(request: Request, runtime: Runtime) -> dict[str, str]:
-    """The url-encoded form's text fields, after the CSRF check (raises CsrfRejected)."""
-    form = await request.form()
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    security.check_csrf(request, runtime.settings.resolved_secret_key, fields.get(security.CSRF_FIELD),
-                        _binding(request))
-    return fields
+def verify_csrf(request: Request, runtime: Runtime, token: str) -> None:
+    """Raises CsrfRejected unless `token` (the form's csrf_token, or the X-CSRF-Token header) is valid."""
+    security.check_csrf(request, runtime.settings.resolved_secret_key, token, _binding(request))
+
+
+CsrfField = Annotated[str, Form(alias=security.CSRF_FIELD, max_length=128)]
 
 
 def describe_error(exc: ServiceError) -> tuple[int, str]:

@@ -110,3 +110,19 @@ def test_jobs_left_processing_by_a_crash_are_resumed_at_start(tmp_path: Path) ->
         failed = client.get(f"/v1/videos/{exhausted}").json()["data"]
         assert failed["status"] == "failed" and failed["error"]["code"] == "internal"
         assert _balance(restarted, account.user_id) == 1
+
+
+def test_the_sweeper_removes_objects_no_live_video_owns(server: Server, tmp_path: Path) -> None:
+    account = make_account(server.runtime, credits=1)
+    video_id = server.client(account.key).post("/v1/videos", **upload_files()).json()["data"]["id"]
+    stray = tmp_path / "stray.jpg"
+    for prefix in ("videos/20200101T000000-dead", "videos/29990101T000000-inflight"):
+        stray.write_bytes(b"x")
+        server.runtime.storage.put_file(f"{prefix}/input.jpg", stray)
+    assert tasks.sweep_orphans(server.runtime, grace=timedelta(minutes=5)) == 1
+    keys = stored_keys(server.runtime)
+    assert not any("dead" in key for key in keys) and any("inflight" in key for key in keys)
+    with server.runtime.db.unit_of_work() as session:
+        owned = session.get(Video, video_id).input_image_key  # type: ignore[union-attr]
+    assert owned in keys
+    server.runtime.storage.delete_prefix("videos/29990101T000000-inflight")
