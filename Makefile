@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test lint bench clean
+.PHONY: install serve test lint bench chaos screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,7 +17,7 @@ serve: $(STAMP)
 	$(BIN)/deepfakesweb serve
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	scripts/test.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check deepfakesweb tests bench
@@ -26,6 +26,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/api.py
+
+# The chaos run needs the scaled backends (scripts/services.sh starts them).
+chaos: $(STAMP)
+	eval "$$(scripts/services.sh start)"; $(BIN)/python bench/chaos.py; scripts/services.sh stop
+
+# One PNG per dashboard page under docs/screenshots/ (headless Debian chromium; not part of `make test`).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.web.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) data

@@ -1,11 +1,14 @@
 """API benchmark: latency and throughput of the read endpoints, and server memory during a big upload.
 
-Starts `deepfakesweb serve` (embedded mode: SQLite, local files, in-process worker) on loopback with the
+Starts `deepfakesweb serve --no-worker` (embedded: SQLite, local files; no worker, so no swap competes for the
+cores and the 30 seeded videos stay pending) on loopback with the
 per-key rate limit raised to 1,000,000/minute for the run (the default 100/min would refuse almost every
 request), creates 50 users with keys, then drives GET /v1/videos and GET /v1/credit-balance with
 concurrent httpx clients. Finally streams a 200 MB upload and samples the server's RSS.
 
 Usage: python bench/api.py [--requests 4000] [--concurrency 16] [--upload-mb 200]
+       python bench/api.py --scaled --processes 2   # PostgreSQL + Redis + S3 from scripts/services.sh,
+                                                    # 2 API processes (serve --no-worker), requests round-robin
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ FACE = ROOT / "tests" / "data" / "face_obama.jpg"
 CLIP = ROOT / "tests" / "data" / "video_headpose_one_face.mp4"
 
 
-def start_server(data_dir: Path, port: int, extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, port: int, extra_env: dict[str, str], worker: bool) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DFW_DATA_DIR": str(data_dir), "DFW_RATE_LIMIT": "1000000/minute", **extra_env}
-    process = subprocess.Popen([sys.executable, "-m", "deepfakesweb", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "deepfakesweb", "serve", "--port", str(port)] + ([] if worker else ["--no-worker"])
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -70,16 +73,17 @@ def seed_videos(base: str, keys: list[str], per_user: int) -> None:
     for key in keys:
         with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
             for _ in range(per_user):
-                client.post("/v1/videos", files={"image": ("f.jpg", files["image"]), "video": ("v.mp4", files["video"])})
+                upload = {"image": ("f.jpg", files["image"]), "video": ("v.mp4", files["video"])}
+                client.post("/v1/videos", files=upload)
 
 
-def drive(base: str, path: str, keys: list[str], requests: int, concurrency: int) -> dict[str, float]:
+def drive(bases: list[str], path: str, keys: list[str], requests: int, concurrency: int) -> dict[str, float]:
     latencies: list[float] = []
     lock = threading.Lock()
     per_worker = requests // concurrency
 
     def worker(index: int) -> None:
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=bases[index % len(bases)], timeout=30) as client:
             for n in range(per_worker):
                 key = keys[(index * per_worker + n) % len(keys)]
                 started = time.perf_counter()
@@ -131,6 +135,14 @@ def upload_rss(base: str, key: str, pid: int, megabytes: int) -> tuple[float, fl
     return idle / 2**20, peak / 2**20, response.status_code
 
 
+def scaled_env() -> dict[str, str]:
+    sys.path.insert(0, str(ROOT))
+    from tests.factories import make_backend
+
+    os.environ["DFW_TEST_BACKEND"] = "scaled"
+    return {f"DFW_{name.upper()}": str(value) for name, value in make_backend().items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=4000)
@@ -138,28 +150,35 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--upload-mb", type=int, default=200)
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--processes", type=int, default=1, help="API processes (more than 1 needs --scaled)")
+    parser.add_argument("--scaled", action="store_true", help="PostgreSQL + Redis + S3 (scripts/services.sh)")
     args = parser.parse_args()
-    extra_env = {k: v for k, v in os.environ.items() if k.startswith("DFW_") and k != "DFW_DATA_DIR"}
+    extra_env = scaled_env() if args.scaled else {}
+    extra_env.update({k: v for k, v in os.environ.items() if k.startswith("DFW_") and k != "DFW_DATA_DIR"})
     with tempfile.TemporaryDirectory(prefix="dfw-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         keys = make_keys(data_dir, args.users, extra_env)
-        server = start_server(data_dir, args.port, {"DFW_WORKER_THREADS": "1"})
-        base = f"http://127.0.0.1:{args.port}"
+        ports = [args.port + n for n in range(args.processes)]
+        servers = [start_server(data_dir / str(port), port, {"DFW_WORKER_THREADS": "1", **extra_env},
+                                worker=False) for port in ports]
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
         try:
-            seed_videos(base, keys[:10], 3)
-            print(f"server: deepfakesweb serve (embedded), rate limit raised to 1000000/min; {args.users} users, "
-                  f"{args.concurrency} concurrent clients, {os.cpu_count()} cores")
+            seed_videos(bases[0], keys[:10], 3)
+            backend = "PostgreSQL + Redis + S3 (moto)" if args.scaled else "embedded: SQLite, local files"
+            print(f"server: {args.processes} x deepfakesweb serve ({backend}), rate limit raised to 1000000/min; "
+                  f"{args.users} users, {args.concurrency} concurrent clients, {os.cpu_count()} cores")
             print(f"{'endpoint':<22}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}")
             for path in ("/v1/videos", "/v1/credit-balance"):
-                drive(base, path, keys, 400, args.concurrency)  # warm-up
-                r = drive(base, path, keys, args.requests, args.concurrency)
+                drive(bases, path, keys, 400, args.concurrency)  # warm-up
+                r = drive(bases, path, keys, args.requests, args.concurrency)
                 print(f"{path:<22}{r['n']:>9}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['rps']:>9.0f}")
-            idle, peak, status = upload_rss(base, keys[-1], server.pid, args.upload_mb)
+            idle, peak, status = upload_rss(bases[0], keys[-1], servers[0].pid, args.upload_mb)
             print(f"upload {args.upload_mb} MB: server RSS idle {idle:.0f} MB, peak {peak:.0f} MB, "
                   f"+{peak - idle:.0f} MB (goal < 150 MB); HTTP {status}")
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
 
 
 if __name__ == "__main__":

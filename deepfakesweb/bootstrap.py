@@ -15,7 +15,7 @@ DEMO_EMAIL = "demo@example.com"
 
 def create_demo_user(runtime: Runtime) -> str | None:
     """The demo key, shown once; None when the database already has users."""
-    with runtime.db.unit_of_work() as session:
+    with runtime.db.unit_of_work(writes=True) as session:
         if users.count(session) > 0:
             return None
         user = create_user(session, DEMO_EMAIL)

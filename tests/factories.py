@@ -67,17 +67,30 @@ def make_backend() -> dict[str, Any]:
         connection.execute(f'CREATE DATABASE "{name}"')
     endpoint, bucket = os.environ["DFW_TEST_S3_ENDPOINT"], name.replace("_", "-")
     credentials = {"s3_access_key_id": "testing", "s3_secret_access_key": "testing"}
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                 aws_secret_access_key="testing").create_bucket(Bucket=bucket)
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(Bucket=bucket)
     redis_url = os.environ["DFW_TEST_REDIS_URL"]
-    return {"database_url": admin_url.rsplit("/", 1)[0] + "/" + name, "queue_url": redis_url,
-            "rate_limit_url": redis_url, "storage_url": f"s3://{bucket}/objects", "s3_endpoint_url": endpoint,
-            "secret_key": f"test-secret-{name}", "namespace": name, **credentials}
+    return {
+        "database_url": admin_url.rsplit("/", 1)[0] + "/" + name,
+        "queue_url": redis_url,
+        "rate_limit_url": redis_url,
+        "storage_url": f"s3://{bucket}/objects",
+        "s3_endpoint_url": endpoint,
+        "secret_key": f"test-secret-{name}",
+        "namespace": name,
+        **credentials,
+    }
 
 
 @contextmanager
-def running_server(data_dir: Path, run_worker: bool = False, backend: dict[str, Any] | None = None,
-                   **overrides: Any) -> Iterator[Server]:
+def running_server(
+    data_dir: Path, run_worker: bool = False, backend: dict[str, Any] | None = None, **overrides: Any
+) -> Iterator[Server]:
     """`deepfakesweb serve` in a thread: real uvicorn, real HTTP on loopback, its own data and backends."""
     from deepfakesweb.api.app import create_app
 
@@ -86,8 +99,9 @@ def running_server(data_dir: Path, run_worker: bool = False, backend: dict[str, 
     settings = Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", **{**backend, **overrides})
     runtime = build_runtime(settings)
     runtime.migrate()
-    config = uvicorn.Config(create_app(runtime, run_worker=run_worker), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(runtime, run_worker=run_worker), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -135,6 +149,13 @@ def wait_for_status(client: httpx.Client, video_id: int, statuses: set[str], tim
             return body["data"]  # type: ignore[no-any-return]
         time.sleep(0.2)
     raise AssertionError(f"video {video_id} never reached {statuses}")
+
+
+def balance_of(runtime: Runtime, user_id: int) -> int:
+    from deepfakesweb.credits.service import balance
+
+    with runtime.db.unit_of_work() as session:
+        return balance(session, user_id)
 
 
 def stored_keys(runtime: Runtime) -> list[str]:

@@ -40,7 +40,7 @@ def _runtime(**overrides: object) -> Runtime:
 def _admin_session() -> Iterator[Session]:
     runtime = _runtime()
     try:
-        with runtime.db.unit_of_work() as session:
+        with runtime.db.unit_of_work(writes=True) as session:
             yield session
     except ServiceError as exc:
         err.print(f"[red]error:[/red] {exc.message}")

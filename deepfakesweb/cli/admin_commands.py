@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -10,8 +11,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from deepfakesweb.accounts import service as accounts
 from deepfakesweb.apikeys import service as keys
+from deepfakesweb.config import Settings
 from deepfakesweb.credits import service as credits
+from deepfakesweb.storage import create_storage
 from deepfakesweb.users import service as users
 
 __all__ = ["attach"]
@@ -44,6 +48,8 @@ def attach(users_app: typer.Typer, keys_app: typer.Typer, credits_app: typer.Typ
         in_session(lambda s: users.disable_user(s, email))
         typer.echo(f"disabled {email}")
 
+    _attach_account_commands(users_app, in_session)
+
     @keys_app.command("create")
     def keys_create(email: str, name: Annotated[str, typer.Option(help="A label for the key")] = "") -> None:
         """Create an API key; the key alone is printed on the last line (shown once)."""
@@ -73,7 +79,8 @@ def attach(users_app: typer.Typer, keys_app: typer.Typer, credits_app: typer.Typ
         balance = in_session(lambda s: _grant(s, email, grant))
         typer.echo(f"granted {amount} credits to {email}; balance {balance}")
 
-    @credits_app.command("adjust")
+    # ignore_unknown_options lets a negative DELTA such as -30 through as an argument.
+    @credits_app.command("adjust", context_settings={"ignore_unknown_options": True})
     def credits_adjust(email: str, delta: int, reason: Annotated[str, typer.Option(help="Why")]) -> None:
         """Add (or, negative, remove) credits in the ledger only."""
         def action(s: Session) -> int:
@@ -87,3 +94,30 @@ def _grant(session: Session, email: str, grant: credits.Grant) -> int:
     user_id = users.require_user(session, email).id
     credits.grant(session, user_id, grant)
     return credits.balance(session, user_id)
+
+
+def _attach_account_commands(users_app: typer.Typer, in_session: InSession) -> None:
+    @users_app.command("set-password")
+    def users_set_password(
+        email: str,
+        password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin")] = False,
+    ) -> None:
+        """Set (or reset) a user's dashboard password; signs out their browsers."""
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        in_session(lambda s: accounts.set_password(s, email, password))
+        typer.echo(f"password set for {email.strip().lower()}")
+
+    @users_app.command("delete")
+    def users_delete(
+        email: str, yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+    ) -> None:
+        """Delete an account: files removed, keys revoked; ledger and transactions kept, anonymised."""
+        if not yes:
+            typer.confirm(f"Delete {email} and every file of theirs?", abort=True)
+        user_id = in_session(lambda s: users.require_user(s, email).id)
+        storage = create_storage(Settings())
+        in_session(lambda s: accounts.delete_account(s, storage, user_id))
+        typer.echo(f"deleted {email.strip().lower()} (user {user_id}); ledger and transactions kept, anonymised")

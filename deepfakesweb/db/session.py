@@ -34,6 +34,7 @@ class Database:
         session = self._sessions()
         if writes and self.is_sqlite:
             session.connection(execution_options={"sqlite_immediate": True})
+            session.info["sqlite_immediate"] = True
         try:
             yield session
             session.commit()
@@ -60,9 +61,12 @@ def after_rollback(session: Session, hook: Hook) -> None:
 def lock_user_row(session: Session, user_id: int) -> None:
     """Serialise this transaction against every other one writing for the same user."""
     if session.get_bind().dialect.name == "sqlite":
+        if session.info.get("sqlite_immediate"):
+            return  # the whole transaction already holds SQLite's single write lock
         if session.in_transaction():
             raise RuntimeError("lock_user_row must open the transaction (BEGIN IMMEDIATE)")
         session.connection(execution_options={"sqlite_immediate": True})
+        session.info["sqlite_immediate"] = True
         return
     session.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": user_id})
 

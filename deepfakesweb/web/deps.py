@@ -12,9 +12,16 @@ from deepfakesweb.accounts import service as accounts
 from deepfakesweb.accounts.service import SignedIn
 from deepfakesweb.api.deps import RuntimeDep
 from deepfakesweb.errors import (
-    Conflict, InsufficientCredits, NotFound, PayloadTooLarge, ServiceError, TooManyActive, Unprocessable,
+    Conflict,
+    InsufficientCredits,
+    NotFound,
+    PayloadTooLarge,
+    ServiceError,
+    TooManyActive,
+    Unprocessable,
     UserInputError,
 )
+from deepfakesweb.payments.service import PaymentProviderError
 from deepfakesweb.runtime import Runtime
 from deepfakesweb.web import security
 
@@ -91,6 +98,8 @@ def describe_error(exc: ServiceError) -> tuple[int, str]:
             return 404, "Not found."
         case Conflict():
             return 409, exc.message
+        case PaymentProviderError():
+            return 503, exc.message
         case UserInputError():
             return 400, exc.message[:1].upper() + exc.message[1:]
     return 400, exc.message

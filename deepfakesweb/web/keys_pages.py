@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from deepfakesweb.apikeys import service as apikeys
 from deepfakesweb.api.deps import RuntimeDep, SessionDep
+from deepfakesweb.apikeys import service as apikeys
 from deepfakesweb.web.deps import CsrfField, WebUser, render, verify_csrf
 
 router = APIRouter(include_in_schema=False)

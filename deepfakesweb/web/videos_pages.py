@@ -32,7 +32,8 @@ def _view(video: Video, runtime: Runtime) -> dict[str, Any]:
     completed = video.status == VideoStatus.completed and video.files_purged_at is None
     return {
         "id": video.id, "status": video.status.value, "progress": video.progress,
-        "created_at": format_time(video.created_at), "credits_used": video.credits_used,
+        "created_at": format_time(video.created_at), "when": f"{video.created_at:%Y-%m-%d %H:%M} UTC",
+        "credits_used": video.credits_used,
         "multiple_faces": video.multiple_faces, "mouth_mask": video.mouth_mask,
         "error": video.error_message if video.status == VideoStatus.failed else None,
         "output_url": runtime.signer.url(video.id, "output") if completed else None,
@@ -75,8 +76,9 @@ async def upload(request: Request, runtime: RuntimeDep, session: SessionDep, use
                                          {"image": settings.max_image_bytes, "video": settings.max_video_bytes})
             if not header_token:
                 verify_csrf(request, runtime, form.fields.get(security.CSRF_FIELD, ""))
-            options = _checkboxes(form)
-            job = dataclasses.replace(await run_in_threadpool(validate_form, form, settings), **options)
+            ticked = _checkboxes(form)
+            job = dataclasses.replace(await run_in_threadpool(validate_form, form, settings),
+                                      multiple_faces=ticked["multiple_faces"], mouth_mask=ticked["mouth_mask"])
             created = await run_in_threadpool(service.create_video, session, runtime, user.user_id, job, None)
     except ServiceError as exc:  # re-raised as PageError so the request's transaction rolls back
         status, message = describe_error(exc)

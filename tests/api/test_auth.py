@@ -7,8 +7,14 @@ from deepfakesweb.apikeys.service import create_key, revoke_key
 from deepfakesweb.users.service import disable_user
 from tests.factories import Server, make_account
 
-PROTECTED = [("GET", "/v1/credit-balance"), ("GET", "/v1/videos"), ("GET", "/v1/videos/1"),
-             ("POST", "/v1/videos"), ("DELETE", "/v1/videos/1"), ("GET", "/v1/transactions")]
+PROTECTED = [
+    ("GET", "/v1/credit-balance"),
+    ("GET", "/v1/videos"),
+    ("GET", "/v1/videos/1"),
+    ("POST", "/v1/videos"),
+    ("DELETE", "/v1/videos/1"),
+    ("GET", "/v1/transactions"),
+]
 
 
 def test_every_endpoint_requires_a_key(server: Server) -> None:

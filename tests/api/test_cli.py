@@ -10,8 +10,9 @@ import pytest
 
 def _cli(data_dir: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DFW_DATA_DIR": str(data_dir)}
-    result = subprocess.run([sys.executable, "-m", "deepfakesweb", *args], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "deepfakesweb", *args], env=env, capture_output=True, text=True, timeout=120
+    )
     assert (result.returncode == 0) == ok, result.stdout + result.stderr
     return result
 
@@ -30,8 +31,21 @@ def test_users_keys_and_credits_round_trip_with_the_server_stopped(data_dir: Pat
     _cli(data_dir, "db", "upgrade")
     _cli(data_dir, "users", "create", "Ann@Example.com")
     key = _cli(data_dir, "keys", "create", "ann@example.com", "--name", "ci").stdout.strip().splitlines()[-1]
-    _cli(data_dir, "credits", "grant", "ann@example.com", "100", "--amount-cents", "700", "--method", "stripe",
-         "--payment-id", "cs_test_1", "--billing-email", "b@example.com")
+    _cli(
+        data_dir,
+        "credits",
+        "grant",
+        "ann@example.com",
+        "100",
+        "--amount-cents",
+        "700",
+        "--method",
+        "stripe",
+        "--payment-id",
+        "cs_test_1",
+        "--billing-email",
+        "b@example.com",
+    )
     _cli(data_dir, "credits", "adjust", "ann@example.com", "-30", "--reason", "goodwill reversal")
     _cli(data_dir, "credits", "adjust", "ann@example.com", "-500", "--reason", "too much", ok=False)
     assert "ann@example.com" in _cli(data_dir, "users", "list").stdout

@@ -4,8 +4,19 @@ from deepfakesweb.credits.service import Grant, grant
 from tests.factories import Server, make_account
 
 TRANSACTION_KEYS = [
-    "id", "user_id", "amount", "credits_purchased", "payment_method", "payment_status", "payment_id",
-    "billing_email", "promotion_code", "promotion_amount", "ga_client_id", "ga_session_id", "created_at",
+    "id",
+    "user_id",
+    "amount",
+    "credits_purchased",
+    "payment_method",
+    "payment_status",
+    "payment_id",
+    "billing_email",
+    "promotion_code",
+    "promotion_amount",
+    "ga_client_id",
+    "ga_session_id",
+    "created_at",
     "updated_at",
 ]
 
@@ -20,8 +31,13 @@ def test_credit_balance_has_the_seed_shape(server: Server) -> None:
 def test_transactions_list_newest_first_in_the_seed_shape(server: Server) -> None:
     account = make_account(server.runtime, credits=0)
     with server.runtime.db.unit_of_work() as session:
-        grant(session, account.user_id, Grant(credits=100, amount_cents=700, method="stripe",
-                                               payment_id="cs_test_1", billing_email="a@example.com"))
+        grant(
+            session,
+            account.user_id,
+            Grant(
+                credits=100, amount_cents=700, method="stripe", payment_id="cs_test_1", billing_email="a@example.com"
+            ),
+        )
         grant(session, account.user_id, Grant(credits=5))
     body = server.client(account.key).get("/v1/transactions").json()
     assert list(body) == ["data", "message"]

@@ -21,8 +21,12 @@ def test_signed_link_streams_the_file_without_an_api_key(server: Server) -> None
 
 def test_tampered_links_are_403(server: Server) -> None:
     url = _video(server)["input_video_url"]
-    tampered = [url[:-1] + ("0" if url[-1] != "0" else "1"), url.replace("input_video", "input_image"),
-                url.replace("expires=", "expires=9"), url.split("?")[0]]
+    tampered = [
+        url[:-1] + ("0" if url[-1] != "0" else "1"),
+        url.replace("input_video", "input_image"),
+        url.replace("expires=", "expires=9"),
+        url.split("?")[0],
+    ]
     for link in tampered:
         response = httpx.get(link, follow_redirects=True)
         assert (response.status_code, response.json()) == (403, {"data": None, "message": "Link expired or invalid"})

@@ -2,13 +2,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from deepfakesweb.credits.service import balance
-from tests.factories import OTHER_FACE, Server, make_account, stored_keys, upload_files
-
-
-def _balance(server: Server, user_id: int) -> int:
-    with server.runtime.db.unit_of_work() as session:
-        return balance(session, user_id)
+from tests.factories import OTHER_FACE, Server, balance_of, make_account, stored_keys, upload_files
 
 
 def test_a_retry_with_the_same_key_returns_the_first_response_and_charges_once(server: Server) -> None:
@@ -20,7 +14,7 @@ def test_a_retry_with_the_same_key_returns_the_first_response_and_charges_once(s
     again = client.post("/v1/videos", headers=headers, **upload_files())
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
-    assert _balance(server, account.user_id) == 4
+    assert balance_of(server.runtime, account.user_id) == 4
     assert len(client.get("/v1/videos").json()["data"]) == 1
     assert stored_keys(server.runtime) == keys_after_first
 
@@ -31,9 +25,10 @@ def test_the_same_key_with_different_content_is_422(server: Server) -> None:
     client.post("/v1/videos", headers={"Idempotency-Key": "k"}, **upload_files())
     response = client.post("/v1/videos", headers={"Idempotency-Key": "k"}, **upload_files(image=OTHER_FACE))
     assert response.status_code == 422
-    assert response.json()["message"] == ("Unprocessable request: Idempotency-Key was already used with "
-                                          "different content")
-    assert _balance(server, account.user_id) == 4
+    assert response.json()["message"] == (
+        "Unprocessable request: Idempotency-Key was already used with different content"
+    )
+    assert balance_of(server.runtime, account.user_id) == 4
 
 
 def test_keys_are_per_user(server: Server) -> None:
@@ -52,4 +47,4 @@ def test_concurrent_submissions_never_overdraw(server: Server) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         statuses = sorted(pool.map(submit, range(6)))
     assert statuses == [200, 200, 402, 402, 402, 402]
-    assert _balance(server, account.user_id) == 0
+    assert balance_of(server.runtime, account.user_id) == 0

@@ -4,26 +4,31 @@ from pathlib import Path
 
 import pytest
 
-from deepfakesweb.credits.service import balance
 from tests.factories import (
     CLIP,
     FACE,
     NO_FACE,
     SMALL_FACE,
     Server,
+    balance_of,
     make_account,
     running_server,
     stored_keys,
     upload_files,
 )
 
-SEED_KEYS = ["id", "user_id", "input_image_url", "input_video_url", "multiple_faces", "mouth_mask", "status",
-             "credits_used", "created_at", "updated_at"]
-
-
-def _balance(server: Server, user_id: int) -> int:
-    with server.runtime.db.unit_of_work() as session:
-        return balance(session, user_id)
+SEED_KEYS = [
+    "id",
+    "user_id",
+    "input_image_url",
+    "input_video_url",
+    "multiple_faces",
+    "mouth_mask",
+    "status",
+    "credits_used",
+    "created_at",
+    "updated_at",
+]
 
 
 def test_create_returns_pending_video_in_seed_order_and_charges(server: Server) -> None:
@@ -38,7 +43,7 @@ def test_create_returns_pending_video_in_seed_order_and_charges(server: Server) 
     assert video["multiple_faces"] is True and video["mouth_mask"] is True
     assert video["credits_used"] == 1 and video["created_at"] == video["updated_at"]
     assert video["input_image_url"].startswith(server.url + "/v1/files/")
-    assert _balance(server, account.user_id) == 4
+    assert balance_of(server.runtime, account.user_id) == 4
 
 
 def test_options_default_to_false_when_absent_or_empty(server: Server) -> None:
@@ -47,26 +52,30 @@ def test_options_default_to_false_when_absent_or_empty(server: Server) -> None:
     assert video["multiple_faces"] is False and video["mouth_mask"] is False
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"files": {"video": ("v.mp4", CLIP.read_bytes())}}, "Invalid request: missing file field 'image'"),
-    ({"files": {"image": ("f.jpg", FACE.read_bytes())}}, "Invalid request: missing file field 'video'"),
-    (upload_files(multiple_faces="yes"), "Invalid request: multiple_faces must be a boolean, got 'yes'"),
-    ({"data": {"image": "x"}}, "Invalid request: expected a multipart/form-data body"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"files": {"video": ("v.mp4", CLIP.read_bytes())}}, "Invalid request: missing file field 'image'"),
+        ({"files": {"image": ("f.jpg", FACE.read_bytes())}}, "Invalid request: missing file field 'video'"),
+        (upload_files(multiple_faces="yes"), "Invalid request: multiple_faces must be a boolean, got 'yes'"),
+        ({"data": {"image": "x"}}, "Invalid request: expected a multipart/form-data body"),
+    ],
+)
 def test_malformed_requests_are_400_and_charge_nothing(server: Server, kwargs: dict, message: str) -> None:
     account = make_account(server.runtime, credits=3)
     before = stored_keys(server.runtime)
     response = server.client(account.key).post("/v1/videos", **kwargs)
     assert (response.status_code, response.json()) == (400, {"data": None, "message": message})
-    assert _balance(server, account.user_id) == 3
+    assert balance_of(server.runtime, account.user_id) == 3
     assert stored_keys(server.runtime) == before
 
 
 def test_truncated_multipart_body_is_400(server: Server) -> None:
     account = make_account(server.runtime)
     body = b'--b\r\nContent-Disposition: form-data; name="image"; filename="f.jpg"\r\n\r\n' + FACE.read_bytes()[:500]
-    response = server.client(account.key).post("/v1/videos", content=body,
-                                               headers={"Content-Type": "multipart/form-data; boundary=b"})
+    response = server.client(account.key).post(
+        "/v1/videos", content=body, headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
     assert response.status_code == 400
     assert response.json()["message"].startswith("Invalid request: ")
 
@@ -92,7 +101,7 @@ def test_unprocessable_content_is_422_and_leaves_nothing(server: Server, tmp_pat
     for kwargs, message in _unprocessable_cases(tmp_path):
         response = client.post("/v1/videos", **kwargs)
         assert (response.status_code, response.json()) == (422, {"data": None, "message": message})
-    assert _balance(server, account.user_id) == 3
+    assert balance_of(server.runtime, account.user_id) == 3
     assert stored_keys(server.runtime) == before
     assert client.get("/v1/videos").json()["data"] == []
 
@@ -113,18 +122,22 @@ def test_the_eleventh_active_video_is_429_and_charges_nothing(server: Server) ->
     assert response.status_code == 429
     assert response.json() == {"data": None, "message": "Too many videos in progress"}
     assert int(response.headers["Retry-After"]) > 0
-    assert _balance(server, account.user_id) == 10
+    assert balance_of(server.runtime, account.user_id) == 10
 
 
 def test_uploads_over_the_size_limit_are_413_while_streaming(tmp_path: Path) -> None:
     with running_server(tmp_path / "data", max_image_bytes=200 * 1024, max_video_bytes=150 * 1024) as small:
         client = small.client(make_account(small.runtime).key)
         response = client.post("/v1/videos", **upload_files())  # the face is 273 KB
-        assert (response.status_code, response.json()) == (413, {"data": None,
-                                                                 "message": "File too large: image, limit 200 KB"})
+        assert (response.status_code, response.json()) == (
+            413,
+            {"data": None, "message": "File too large: image, limit 200 KB"},
+        )
         response = client.post("/v1/videos", **upload_files(image=SMALL_FACE))  # the clip is 173 KB
-        assert (response.status_code, response.json()) == (413, {"data": None,
-                                                                 "message": "File too large: video, limit 150 KB"})
+        assert (response.status_code, response.json()) == (
+            413,
+            {"data": None, "message": "File too large: video, limit 150 KB"},
+        )
         assert stored_keys(small.runtime) == []
         assert list((tmp_path / "data" / "tmp").iterdir()) == []
 
@@ -143,4 +156,4 @@ def test_price_is_one_credit_per_started_minute(tmp_path: Path) -> None:
         account = make_account(priced.runtime, credits=10)
         video = priced.client(account.key).post("/v1/videos", **upload_files()).json()["data"]
         assert video["credits_used"] == 3
-        assert _balance(priced, account.user_id) == 7
+        assert balance_of(priced.runtime, account.user_id) == 7

@@ -7,12 +7,15 @@ import pytest
 from deepfakesweb.api.wire import format_time, null_string, parse_bool
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (datetime(2025, 3, 30, 2, 5, 42, 702181, tzinfo=UTC), "2025-03-30T02:05:42.702181Z"),
-    (datetime(2025, 3, 28, 3, 40, 54, 6410, tzinfo=UTC), "2025-03-28T03:40:54.00641Z"),
-    (datetime(2025, 3, 28, 3, 40, 54, tzinfo=UTC), "2025-03-28T03:40:54Z"),
-    (datetime(2025, 3, 28, 5, 40, 54, 500000, tzinfo=timezone(timedelta(hours=2))), "2025-03-28T03:40:54.5Z"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime(2025, 3, 30, 2, 5, 42, 702181, tzinfo=UTC), "2025-03-30T02:05:42.702181Z"),
+        (datetime(2025, 3, 28, 3, 40, 54, 6410, tzinfo=UTC), "2025-03-28T03:40:54.00641Z"),
+        (datetime(2025, 3, 28, 3, 40, 54, tzinfo=UTC), "2025-03-28T03:40:54Z"),
+        (datetime(2025, 3, 28, 5, 40, 54, 500000, tzinfo=timezone(timedelta(hours=2))), "2025-03-28T03:40:54.5Z"),
+    ],
+)
 def test_format_time_prints_go_rfc3339nano_in_utc(value: datetime, expected: str) -> None:
     assert format_time(value) == expected
 

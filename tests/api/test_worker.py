@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 
-from deepfakesweb.credits.service import balance
 from deepfakesweb.db import utcnow
 from deepfakesweb.videos import tasks
 from deepfakesweb.videos.models import Video, VideoStatus
 from tests.factories import (
     Server,
+    balance_of,
     make_account,
     make_backend,
     make_faceless_clip,
@@ -22,11 +22,6 @@ from tests.factories import (
     upload_files,
     wait_for_status,
 )
-
-
-def _balance(server: Server, user_id: int) -> int:
-    with server.runtime.db.unit_of_work() as session:
-        return balance(session, user_id)
 
 
 def _set(server: Server, video_id: int, **values: object) -> None:
@@ -46,9 +41,9 @@ def test_a_job_that_fails_is_refunded_with_its_error(server: Server, tmp_path: P
     video = client.get(f"/v1/videos/{video_id}").json()["data"]
     assert video["status"] == "failed" and "output_video_url" not in video
     assert video["error"]["code"] == "no_face_in_video" and video["error"]["message"]
-    assert _balance(server, account.user_id) == 1
+    assert balance_of(server.runtime, account.user_id) == 1
     tasks.process_video(server.runtime, video_id)  # a duplicate delivery changes nothing
-    assert _balance(server, account.user_id) == 1
+    assert balance_of(server.runtime, account.user_id) == 1
 
 
 def test_a_duplicate_delivery_processes_once(server: Server) -> None:
@@ -59,7 +54,7 @@ def test_a_duplicate_delivery_processes_once(server: Server) -> None:
     first = client.get(f"/v1/videos/{video_id}").json()["data"]
     tasks.process_video(server.runtime, video_id)
     assert client.get(f"/v1/videos/{video_id}").json()["data"]["updated_at"] == first["updated_at"]
-    assert first["status"] == "completed" and _balance(server, account.user_id) == 0
+    assert first["status"] == "completed" and balance_of(server.runtime, account.user_id) == 0
 
 
 def test_deleting_a_processing_job_stops_the_worker_and_removes_everything(server: Server, tmp_path: Path) -> None:
@@ -77,7 +72,7 @@ def test_deleting_a_processing_job_stops_the_worker_and_removes_everything(serve
     worker.join(timeout=10)
     assert not worker.is_alive() and time.monotonic() - deleted_at < 5
     assert [key for key in stored_keys(server.runtime) if key.startswith(prefix)] == []
-    assert _balance(server, account.user_id) == 1
+    assert balance_of(server.runtime, account.user_id) == 1
 
 
 def test_retention_removes_files_but_keeps_the_row(server: Server) -> None:
@@ -109,7 +104,7 @@ def test_jobs_left_processing_by_a_crash_are_resumed_at_start(tmp_path: Path) ->
         assert wait_for_status(client, resumed, {"completed", "failed"})["status"] == "completed"
         failed = client.get(f"/v1/videos/{exhausted}").json()["data"]
         assert failed["status"] == "failed" and failed["error"]["code"] == "internal"
-        assert _balance(restarted, account.user_id) == 1
+        assert balance_of(restarted.runtime, account.user_id) == 1
 
 
 def test_the_sweeper_removes_objects_no_live_video_owns(server: Server, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ class Fleet:
     root: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     api_urls: list[str] = field(default_factory=list)
+    health_urls: dict[str, str] = field(default_factory=dict)
 
     def start_api(self, name: str) -> str:
         port = free_port()
@@ -41,11 +42,12 @@ class Fleet:
         health = free_port()
         env = backend_env(self.backend, self.root / name, instance_id=name, **extra)
         self._spawn(name, ["worker", "--concurrency", "1", "--health-port", str(health)], env)
-        _wait_healthy(f"http://127.0.0.1:{health}", self.processes[name])
+        self.health_urls[name] = f"http://127.0.0.1:{health}"
+        _wait_healthy(self.health_urls[name], self.processes[name])
 
-    def kill(self, name: str) -> None:
-        self.processes[name].send_signal(signal.SIGKILL)
-        self.processes[name].wait(timeout=10)
+    def kill(self, name: str, signum: int = signal.SIGKILL, timeout: float = 10) -> int:
+        self.processes[name].send_signal(signum)
+        return self.processes[name].wait(timeout=timeout)
 
     def stop_all(self) -> None:
         for process in self.processes.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from deepfakesweb.config import Settings
 from deepfakesweb.credits.service import balance
 from deepfakesweb.runtime import Runtime, build_runtime
+from deepfakesweb.videos.models import Video, VideoStatus
 from tests.factories import CLIP, FACE, make_account, make_backend, make_long_clip, scaled
 from tests.scale.fleet import Fleet
 
@@ -67,11 +69,11 @@ def test_jobs_complete_when_a_worker_is_killed_mid_job(fleet: Fleet, runtime: Ru
     long_clip = make_long_clip(tmp_path / "long.mp4", repeats=4)
     urls = itertools.cycle(fleet.api_urls)
     victim = _submit(next(urls), accounts[0].key, long_clip)
-    owner = _wait_processing(fleet.api_urls[0], accounts[0].key, victim)
+    owner = _wait_processing(runtime, victim)
     fleet.kill(owner)
     jobs = [(accounts[0], victim)] + [(accounts[n % 3], _submit(next(urls), accounts[n % 3].key, CLIP))
                                       for n in range(1, 20)]
-    finals = {video_id: _wait_terminal(fleet.api_urls[1], account.key, video_id) for account, video_id in jobs}
+    finals = {video_id: _wait_terminal(runtime, fleet.api_urls[1], account.key, video_id) for account, video_id in jobs}
     assert {video["status"] for video in finals.values()} == {"completed"}
     assert finals[victim]["ec2_instance_id"] != owner
     with runtime.db.unit_of_work() as session:
@@ -80,21 +82,51 @@ def test_jobs_complete_when_a_worker_is_killed_mid_job(fleet: Fleet, runtime: Ru
             assert balance(session, account.user_id) == 10 - spent
 
 
-def _wait_processing(url: str, key: str, video_id: int, timeout: float = 60) -> str:
+def _row(runtime: Runtime, video_id: int) -> Video:
+    with runtime.db.unit_of_work() as session:
+        video = session.get(Video, video_id)
+        assert video is not None
+        return video
+
+
+def _wait_processing(runtime: Runtime, video_id: int, timeout: float = 60) -> str:
+    """Polls the database, not the API: polling through the API would spend the key's rate limit."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        video = _status(url, key, video_id)
-        if video["status"] == "processing" and video["progress"] > 0:
-            return str(video["ec2_instance_id"])
+        video = _row(runtime, video_id)
+        if video.status == VideoStatus.processing and video.progress > 0:
+            return str(video.worker_id)
         time.sleep(0.1)
     raise AssertionError("the job never started")
 
 
-def _wait_terminal(url: str, key: str, video_id: int, timeout: float = 240) -> dict:
+def _wait_terminal(runtime: Runtime, url: str, key: str, video_id: int, timeout: float = 240) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        video = _status(url, key, video_id)
-        if video["status"] in ("completed", "failed"):
-            return video
+        if _row(runtime, video_id).status in (VideoStatus.completed, VideoStatus.failed):
+            return _status(url, key, video_id)
         time.sleep(0.3)
     raise AssertionError(f"video {video_id} never finished")
+
+
+def test_sigterm_hands_the_running_job_to_another_worker(fleet: Fleet, runtime: Runtime, tmp_path: Path) -> None:
+    fleet.start_worker("worker-c")
+    account = make_account(runtime, credits=5)
+    video_id = _submit(fleet.api_urls[0], account.key, make_long_clip(tmp_path / "long.mp4", repeats=4))
+    owner = _wait_processing(runtime, video_id)
+    stopping = time.monotonic()
+    assert fleet.kill(owner, signal.SIGTERM, timeout=30) == 0
+    assert time.monotonic() - stopping < 10
+    final = _wait_terminal(runtime, fleet.api_urls[1], account.key, video_id)
+    assert final["status"] == "completed" and final["ec2_instance_id"] != owner
+
+
+def test_workers_serve_health_and_metrics(fleet: Fleet) -> None:
+    alive = [name for name, process in fleet.processes.items() if name.startswith("worker") and process.poll() is None]
+    url = fleet.health_urls[alive[0]]
+    ready = httpx.get(url + "/readyz").json()
+    assert ready["message"] == "Ready" and set(ready["data"].values()) == {"ok"}
+    metrics = httpx.get(url + "/metrics").text
+    assert "dfw_job_seconds_bucket" in metrics and "dfw_job_fps_bucket" in metrics
+    api_metrics = httpx.get(fleet.api_urls[0] + "/metrics").text
+    assert 'dfw_jobs{status="completed"}' in api_metrics and "dfw_http_request_seconds_bucket" in api_metrics
