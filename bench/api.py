@@ -159,7 +159,7 @@ def main() -> None:
         data_dir = Path(tmp) / "data"
         keys = make_keys(data_dir, args.users, extra_env)
         ports = [args.port + n for n in range(args.processes)]
-        servers = [start_server(data_dir / str(port), port, {"DFW_WORKER_THREADS": "1", **extra_env},
+        servers = [start_server(data_dir, port, {"DFW_WORKER_THREADS": "1", **extra_env},
                                 worker=False) for port in ports]
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         try:

@@ -28,11 +28,13 @@ class HueyQueue:
         self.huey = huey
         self._process_video: Any = None
 
-    def register(self, process_video: Callable[[int], None], periodic: dict[str, Callable[[], object]]) -> None:
-        """Bind the task bodies; every process that enqueues or consumes calls this once."""
+    def register(self, process_video: Callable[[int], None],
+                 periodic: dict[str, tuple[str, Callable[[], object]]]) -> None:
+        """Bind the task bodies; every process that enqueues or consumes calls this once.
+        `periodic` maps a name to (cron minute field, body)."""
         self._process_video = self.huey.task(name="process_video", retries=0)(process_video)
-        for name, body in periodic.items():
-            self.huey.periodic_task(crontab(minute="*"), name=name)(body)
+        for name, (minute, body) in periodic.items():
+            self.huey.periodic_task(crontab(minute=minute), name=name)(body)
 
     def enqueue_video(self, video_id: int) -> None:
         if self._process_video is None:

@@ -30,7 +30,8 @@ CANCEL_POLL_S = 0.5
 def register(runtime: Runtime) -> None:
     runtime.queue.register(
         lambda video_id: process_video(runtime, video_id),
-        {"purge_expired": lambda: purge_expired(runtime), "sweep_orphans": lambda: sweep_orphans(runtime)},
+        {"purge_expired": ("*/10", lambda: purge_expired(runtime)),
+         "sweep_orphans": ("17", lambda: sweep_orphans(runtime))},
     )
 
 

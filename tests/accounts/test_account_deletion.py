@@ -13,13 +13,10 @@ from deepfakesweb.users import repository as users
 from tests.factories import Server, make_account, stored_keys, upload_files
 from tests.web.factories import PASSWORD, log_in, sign_up
 
-# The admin command group alone: the same Typer commands `deepfakesweb users ...` runs.
-ADMIN = "import typer; from deepfakesweb.cli import admin; app = typer.Typer(); admin.register(app); app()"
-
 
 def _cli(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DFW_DATA_DIR": str(data_dir)}
-    result = subprocess.run([sys.executable, "-c", ADMIN, *args], env=env, input=stdin, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "deepfakesweb", *args], env=env, input=stdin, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -34,7 +31,7 @@ def _video_with_purchase(server: Server, key: str, user_id: int) -> None:
 
 def _assert_deleted(server: Server, user_id: int, key: str, email: str) -> None:
     assert httpx.get(server.url + "/v1/credit-balance", headers={"X-API-Key": key}).status_code == 401
-    assert not [k for k in stored_keys(server.runtime)]  # this server holds only this user's files
+    assert stored_keys(server.runtime) == []  # this server held only this user's files
     with server.runtime.db.unit_of_work() as session:
         assert users.get_by_email(session, email) is None
         user = users.get(session, user_id)
