@@ -10,10 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import CLIP, FACE, Server, running_server
-from tests.web.browser import CHROMIUM, chromium, sign_up_in_browser
+from tests.web.browser import chromium, sign_up_in_browser
 from tests.web.factories import PASSWORD, new_email
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
