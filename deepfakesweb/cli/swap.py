@@ -1,56 +1,58 @@
-"""`deepfakesweb swap`: the engine on local files, with a progress bar."""
+"""`deepfakesweb swap SOURCE_IMAGE TARGET OUTPUT`: the engine from the command line."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from deepfakesweb import engine
 
 __all__ = ["register"]
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+
+def _summary(report: object) -> str:
+    score = getattr(report, "identity_score", None)
+    return (
+        f"{report.frames} frames, {report.faces_swapped} faces swapped in {report.frames_swapped} frames, "  # type: ignore[attr-defined]
+        f"{report.fps:.1f} fps, identity score {'n/a' if score is None else f'{score:.3f}'}"  # type: ignore[attr-defined]
+    )
 
 
 def swap(
-    source_image: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Photo of the new face")],
-    target: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Video (or still) to change")],
-    output: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the result")],
-    multiple_faces: Annotated[bool, typer.Option("--multiple-faces", help="Swap every face")] = False,
-    mouth_mask: Annotated[bool, typer.Option("--mouth-mask", help="Keep the target's own mouth")] = False,
+    source_image: Path = typer.Argument(..., help="photo of the face to put in"),
+    target: Path = typer.Argument(..., help="video (or still image) whose face is replaced"),
+    output: Path = typer.Argument(..., help="where to write the result (MP4 for a video)"),
+    multiple_faces: bool = typer.Option(False, "--multiple-faces", help="swap every face, not just the main one"),
+    mouth_mask: bool = typer.Option(False, "--mouth-mask", help="keep the target's own mouth (speech)"),
 ) -> None:
-    """Swap the face in SOURCE_IMAGE into TARGET; a still TARGET gives a still OUTPUT."""
-    options = engine.SwapOptions(multiple_faces=multiple_faces, mouth_mask=mouth_mask)
+    """Swap the face in SOURCE_IMAGE into TARGET and write OUTPUT (labelled as AI-generated)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from deepfakesweb.engine import EngineError, SwapOptions, swap_image, swap_video
+
     console = Console(stderr=True)
+    options = SwapOptions(multiple_faces=multiple_faces, mouth_mask=mouth_mask)
     try:
-        if target.suffix.lower() in IMAGE_SUFFIXES:
-            report = engine.swap_image(source_image, target, output, options)
+        if target.suffix.lower() in _IMAGE_SUFFIXES:
+            report = swap_image(source_image, target, output, options)
         else:
-            report = _swap_with_progress(source_image, target, output, options, console)
-    except engine.EngineError as exc:
+            columns = (TextColumn("swapping"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("{task.fields[fps]:.1f} fps"), TimeRemainingColumn())
+            with Progress(*columns, console=console, transient=True) as progress:
+                task = progress.add_task("swap", total=None, fps=0.0)
+
+                def on_progress(done: int, total: int) -> None:
+                    elapsed = progress.tasks[0].elapsed or 0.0
+                    progress.update(task, completed=done, total=total, fps=done / elapsed if elapsed else 0.0)
+
+                report = swap_video(source_image, target, output, options, on_progress=on_progress)
+    except EngineError as exc:
         console.print(f"[red]error ({exc.code}):[/red] {exc.message}")
-        raise typer.Exit(1) from exc
-    score = "n/a" if report.identity_score is None else f"{report.identity_score:.2f}"
-    typer.echo(f"{report.frames} frames, {report.faces_swapped} faces swapped in {report.frames_swapped} frames, "
-               f"{report.fps:.1f} fps, identity score {score} -> {output}")
-
-
-def _swap_with_progress(source: Path, target: Path, output: Path, options: engine.SwapOptions,
-                        console: Console) -> engine.SwapReport:
-    columns = (TextColumn("swapping"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"),
-               TextColumn("{task.fields[fps]} fps"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("swap", total=None, fps="–")
-
-        def on_progress(done: int, total: int) -> None:
-            speed = progress.tasks[0].speed
-            progress.update(task, completed=done, total=total, fps=f"{speed:.1f}" if speed else "–")
-
-        return engine.swap_video(source, target, output, options, on_progress=on_progress)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"{os.fspath(output)}: {_summary(report)}")
 
 
 def register(app: typer.Typer) -> None:

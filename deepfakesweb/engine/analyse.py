@@ -68,7 +68,7 @@ class FaceAnalyser:
         scale = _CROP_SIDE / side
         cx, cy = x + w / 2, y + h / 2
         half = _CROP_SIDE / 2
-        to_crop = np.float32([[scale, 0, half - cx * scale], [0, scale, half - cy * scale]])
+        to_crop = np.array([[scale, 0, half - cx * scale], [0, scale, half - cy * scale]], np.float32)
         crop = cv2.warpAffine(frame, to_crop, (_CROP_SIDE, _CROP_SIDE), flags=cv2.INTER_LINEAR)
         result = self._mesh.process(cv2.cvtColor(crop, cv2.COLOR_BGR2RGB))
         if not result.multi_face_landmarks:
@@ -78,7 +78,7 @@ class FaceAnalyser:
         nearest = min(faces, key=lambda f: (f.landmark[1].x - 0.5) ** 2 + (f.landmark[1].y - 0.5) ** 2)
         pts = np.array([(p.x, p.y) for p in nearest.landmark], np.float32)
         pts *= _CROP_SIDE / scale
-        pts += np.float32([cx - side / 2, cy - side / 2])
+        pts += np.array([cx - side / 2, cy - side / 2], np.float32)
         return pts
 
     def landmarks_in_image(self, image: Frame) -> list[Landmarks]:
@@ -105,7 +105,7 @@ class FaceAnalyser:
         y0, y1 = float(lm[BROWS, 1].min()), float(lm[:, 1].max())
         side = max(x1 - x0, y1 - y0)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        bx, by, bw, bh = box_of(np.float32([[cx - side, cy - side], [cx + side, cy + side]]))
+        bx, by, bw, bh = box_of(np.array([[cx - side, cy - side], [cx + side, cy + side]], np.float32))
         fh, fw = frame.shape[:2]
         ox, oy = max(bx, 0), max(by, 0)
         crop = np.ascontiguousarray(cv2.cvtColor(frame[oy : by + bh, ox : bx + bw], cv2.COLOR_BGR2RGB))

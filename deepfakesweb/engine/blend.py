@@ -26,7 +26,7 @@ def _odd(n: float) -> int:
 def create_region_mask(lm: Landmarks, shape: tuple[int, int]) -> np.ndarray:
     """Hard 0/1 uint8 mask of the face oval, cut above the brows, in ROI coordinates."""
     mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(cut_oval_above_brows(lm)).astype(np.int32)], 1)
+    cv2.fillPoly(mask, [np.round(cut_oval_above_brows(lm)).astype(np.int32)], (1,))
     return mask
 
 
@@ -40,7 +40,7 @@ def create_face_mask(region: np.ndarray, iod: float) -> Mask:
 def create_mouth_mask(lm: Landmarks, shape: tuple[int, int], iod: float) -> Mask:
     """Alpha covering the target's lips and inner mouth, fully 1 on the lips, feathered outside them."""
     mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(lm[LIPS_OUTER]).astype(np.int32)], 1)
+    cv2.fillPoly(mask, [np.round(lm[LIPS_OUTER]).astype(np.int32)], (1,))
     radius = max(1, int(0.1 * iod))
     grown = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (radius * 2 + 1,) * 2))
     return np.maximum(cv2.GaussianBlur(grown.astype(np.float32), (_odd(radius * 3),) * 2, radius / 2), mask)
@@ -77,7 +77,9 @@ def blend_laplacian(face: np.ndarray, target: Frame, alpha: Mask, levels: int = 
     """Multi-band blend: wide transitions for low frequencies, narrow ones for detail."""
     h, w = alpha.shape
     levels = max(1, min(levels, int(np.log2(max(2, min(h, w)))) - 2))
-    ga, gf, gt = [alpha[..., None].repeat(3, 2)], [face], [target.astype(np.float32)]
+    ga: list[np.ndarray] = [alpha[..., None].repeat(3, 2)]
+    gf: list[np.ndarray] = [face]
+    gt: list[np.ndarray] = [target.astype(np.float32)]
     for _ in range(levels):
         ga.append(cv2.pyrDown(ga[-1]))
         gf.append(cv2.pyrDown(gf[-1]))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 __all__ = [
     "Frame",
@@ -19,10 +18,11 @@ __all__ = [
     "VideoInfo",
 ]
 
-Frame = npt.NDArray[np.uint8]  # H x W x 3, BGR
-Mask = npt.NDArray[np.float32]  # H x W, 0..1
-Landmarks = npt.NDArray[np.float32]  # 468 x 2, pixel coordinates (x, y)
-Descriptor = npt.NDArray[np.float64]  # 128-d dlib identity embedding
+# Plain ndarray aliases: OpenCV's stubs return loosely typed arrays, the role is what the name says.
+Frame = np.ndarray  # H x W x 3, uint8, BGR
+Mask = np.ndarray  # H x W, float32, 0..1
+Landmarks = np.ndarray  # 468 x 2, float32, pixel coordinates (x, y)
+Descriptor = np.ndarray  # 128-d float64 dlib identity embedding
 Box = tuple[int, int, int, int]  # x, y, w, h
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import time
 from collections.abc import Callable
 from typing import Any
@@ -149,7 +150,9 @@ def _run(job: _Job, reader: FrameReader, writer: FrameWriter, total: int,
                 on_progress(done, max(total, done))
         try:
             item = reader.out.get(timeout=_POLL_S)
-        except Exception:  # queue.Empty: poll cancel again
+        except queue.Empty:
+            if not reader.is_alive() and reader.out.empty():
+                break
             continue
         if is_end(item):
             break

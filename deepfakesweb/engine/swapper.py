@@ -52,13 +52,13 @@ def prepare_source(image: Frame, lm: Landmarks, descriptor: Descriptor) -> Sourc
     x0, y0 = lm.min(axis=0) - 0.1 * _SOURCE_IOD / scale
     x1, y1 = lm.max(axis=0) + 0.1 * _SOURCE_IOD / scale
     w, h = int((x1 - x0) * scale) + 1, int((y1 - y0) * scale) + 1
-    to_crop = np.float32([[scale, 0, -x0 * scale], [0, scale, -y0 * scale]])
+    to_crop = np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale]], np.float32)
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     crop = cv2.warpAffine(image, to_crop, (w, h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
     levels = [crop]
     while min(levels[-1].shape[:2]) > 64:
         levels.append(cv2.pyrDown(levels[-1]))
-    landmarks = ((lm - np.float32([x0, y0])) * scale).astype(np.float32)
+    landmarks = np.asarray((lm - np.array([x0, y0], np.float32)) * scale, np.float32)
     return SourceFace(tuple(levels), landmarks, triangulate(landmarks), _SOURCE_IOD, descriptor)
 
 
@@ -92,7 +92,7 @@ def swap_face(
     warped, covered = warp_face(source.levels[level], source.landmarks / 2**level, lm, source.triangles, roi)
     t = times.add("warp", t)
     target = frame[y : y + h, x : x + w]
-    local = lm - np.float32([x, y])
+    local: np.ndarray = lm - np.array([x, y], np.float32)
     # Pixels no triangle covers (a fold on a turned head) keep the target rather than going black.
     region = create_region_mask(local, (h, w)) & covered
     alpha = create_face_mask(region, iod)

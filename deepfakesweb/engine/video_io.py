@@ -148,8 +148,8 @@ class FrameReader(_Stage):
 
     def on_error(self) -> None:
         try:
-            self.out.put_nowait(_END)
-        except queue.Full:
+            self.put(self.out, _END)
+        except Cancelled:
             pass
 
 
@@ -216,7 +216,8 @@ class FrameWriter(_Stage):
 
     def _encode_video(self, item: VideoFrameItem) -> None:
         start = time.perf_counter()
-        frame = av.VideoFrame.from_ndarray(cv2.cvtColor(item.image, cv2.COLOR_BGR2YUV_I420), format="yuv420p")
+        planes: np.ndarray = cv2.cvtColor(item.image, cv2.COLOR_BGR2YUV_I420)
+        frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
         frame.pts = item.pts if item.pts is not None else item.index
         frame.time_base = item.time_base or self.video.time_base
         self.output.mux(self.video.encode(frame))

@@ -56,11 +56,11 @@ def warp_face(
 ) -> tuple[Frame, np.ndarray]:
     """The source face warped into the target `roi` (x, y, w, h), and the 0/1 mask of covered pixels."""
     x, y, w, h = roi
-    dst = dst_lm - np.float32([x, y])
+    dst: np.ndarray = dst_lm - np.array([x, y], np.float32)
     raster = np.zeros((h, w), np.int16)
-    corners = np.round(dst[triangles]).astype(np.int32)
+    corners: np.ndarray = np.round(dst[triangles]).astype(np.int32)
     for i, tri in enumerate(corners, start=1):
-        cv2.fillConvexPoly(raster, tri, i)
+        cv2.fillConvexPoly(raster, tri, (i,))
     table = np.empty((len(triangles) + 1, 6), np.float32)
     table[0] = (0, 0, -1e4, 0, 0, -1e4)  # outside every triangle: sample far outside the source
     table[1:] = affines_between(dst[triangles].astype(np.float64), src_lm[triangles].astype(np.float64))

@@ -64,6 +64,9 @@ def make_clip(
         video.width, video.height = w, h
         video.pix_fmt = "yuv420p" if w % 2 == 0 and h % 2 == 0 else "yuv444p"
         video.time_base = Fraction(1, 1000)
+        video.codec_context.time_base = Fraction(1, 1000)
+        if vfr:
+            video.codec_context.max_b_frames = 0  # x264 needs regular steps to place B-frames
         if rotation:
             video.set_display_rotation(rotation)
         sound = out.add_stream("aac", rate=44100, layout="mono") if audio else None
