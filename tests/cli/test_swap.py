@@ -1,38 +1,34 @@
+"""`deepfakesweb swap` through Typer's runner: a summary on success, a message and non-zero exit on error."""
+
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+import typer
+from typer.testing import CliRunner
 
-import av
-
-from tests.factories import CLIP, FACE, NO_FACE
+from deepfakesweb.cli.swap import register
+from tests.engine.factories import BIDEN, NO_FACE, OBAMA, make_clip, workdir_path
 
 
-def _swap(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "deepfakesweb", "swap", *args], capture_output=True, text=True,
-                          timeout=180)
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    app.command("noop", hidden=True)(lambda: None)  # two commands keep `swap` a named sub-command
+    return app
 
 
-def test_swap_writes_a_labelled_video_and_prints_a_summary(tmp_path: Path) -> None:
-    output = tmp_path / "out.mp4"
-    result = _swap(str(FACE), str(CLIP), str(output), "--mouth-mask")
-    assert result.returncode == 0, result.stderr
-    summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("129 frames, ") and "identity score 0." in summary
-    with av.open(str(output)) as container:
-        assert container.streams.video[0].frames == 129
-        assert "AI-generated" in container.metadata["comment"]
+def test_swap_command_writes_the_video_and_prints_a_summary():
+    out = workdir_path("cli-out.mp4")
+    result = CliRunner().invoke(_app(), ["swap", OBAMA, make_clip("cli.mp4", frames=6), out, "--mouth-mask"])
+    assert result.exit_code == 0, result.output
+    assert "6 frames, 6 faces swapped" in result.output and "identity score" in result.output
 
 
-def test_swap_on_a_still_target_writes_a_still(tmp_path: Path) -> None:
-    output = tmp_path / "out.png"
-    result = _swap(str(FACE), str(Path(CLIP).parent / "face_biden.jpg"), str(output))
-    assert result.returncode == 0, result.stderr
-    assert output.stat().st_size > 0 and output.read_bytes()[:4] == b"\x89PNG"
+def test_swap_command_with_a_still_target_writes_a_still():
+    result = CliRunner().invoke(_app(), ["swap", OBAMA, BIDEN, workdir_path("cli-still.png")])
+    assert result.exit_code == 0 and "1 frames, 1 faces swapped" in result.output
 
 
-def test_swap_reports_engine_errors_with_their_code(tmp_path: Path) -> None:
-    result = _swap(str(NO_FACE), str(CLIP), str(tmp_path / "out.mp4"))
-    assert result.returncode == 1
-    assert "no_face_in_source" in result.stderr and not (tmp_path / "out.mp4").exists()
+def test_swap_command_reports_errors_and_exits_non_zero():
+    result = CliRunner().invoke(_app(), ["swap", NO_FACE, make_clip("cli2.mp4", frames=3), workdir_path("e.mp4")])
+    assert result.exit_code == 1
+    assert "no_face_in_source" in result.output
