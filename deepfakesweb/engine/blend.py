@@ -30,47 +30,61 @@ def create_region_mask(lm: Landmarks, shape: tuple[int, int]) -> np.ndarray:
     return mask
 
 
+def _morph_blur(mask: np.ndarray, radius: int, grow: bool) -> Mask:
+    """Erode (or dilate) a 0/1 mask by `radius` px and blur it over about the same width.
+
+    The feather is smooth, so it is shaped at a reduced scale (radius kept >= 4 px there) and resized back:
+    the cost follows the face's size, not the square of it.
+    """
+    h, w = mask.shape
+    k = int(np.clip(radius // 4, 1, 4))
+    small = mask if k == 1 else cv2.resize(mask, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_NEAREST)
+    r = max(1, round(radius / k))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (r * 2 + 1,) * 2)
+    shaped = cv2.dilate(small, kernel) if grow else cv2.erode(small, kernel)
+    soft = cv2.GaussianBlur(shaped.astype(np.float32), (_odd(r * 3),) * 2, r / 2)
+    return soft if k == 1 else cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def create_face_mask(region: np.ndarray, iod: float) -> Mask:
     """Feathered alpha that is 1 inside the face and fades to 0 just inside the oval edge."""
-    radius = max(1, int(0.12 * iod))
-    inner = cv2.erode(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (radius * 2 + 1,) * 2))
-    return cv2.GaussianBlur(inner.astype(np.float32), (_odd(radius * 3),) * 2, radius / 2)
+    return _morph_blur(region, max(1, int(0.12 * iod)), grow=False)
 
 
 def create_mouth_mask(lm: Landmarks, shape: tuple[int, int], iod: float) -> Mask:
     """Alpha covering the target's lips and inner mouth, fully 1 on the lips, feathered outside them."""
     mask = np.zeros(shape, np.uint8)
     cv2.fillPoly(mask, [np.round(lm[LIPS_OUTER]).astype(np.int32)], (1,))
-    radius = max(1, int(0.1 * iod))
-    grown = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (radius * 2 + 1,) * 2))
-    return np.maximum(cv2.GaussianBlur(grown.astype(np.float32), (_odd(radius * 3),) * 2, radius / 2), mask)
+    grown = _morph_blur(mask, max(1, int(0.1 * iod)), grow=True)
+    return np.maximum(grown, mask, dtype=np.float32)
 
 
-def _low_pass(image: np.ndarray, weight: np.ndarray, sigma: float) -> np.ndarray:
-    """Mask-normalised Gaussian blur, at quarter size: only low frequencies are wanted."""
-    h, w = weight.shape
+def _low_pass(image: Frame, region: np.ndarray, sigma: float) -> np.ndarray:
+    """Mask-normalised Gaussian blur of a uint8 image, at quarter size: only low frequencies are wanted.
+
+    Masking and shrinking happen on uint8 (the weight is 0/1, so masking is exact); floats only at 1/16 size.
+    """
+    h, w = region.shape
     sw, sh = max(1, w // 4), max(1, h // 4)
-    img_s = cv2.resize(image * weight[..., None], (sw, sh), interpolation=cv2.INTER_AREA)
-    wgt_s = cv2.resize(weight, (sw, sh), interpolation=cv2.INTER_AREA)
+    img_s = cv2.resize(cv2.bitwise_and(image, image, mask=region), (sw, sh), interpolation=cv2.INTER_AREA)
+    wgt_s = cv2.resize(region * np.uint8(255), (sw, sh), interpolation=cv2.INTER_AREA)
     k = _odd(sigma / 4 * 3)
-    img_s = cv2.GaussianBlur(img_s, (k, k), sigma / 4)
-    wgt_s = cv2.GaussianBlur(wgt_s, (k, k), sigma / 4)
-    low = img_s / np.maximum(wgt_s, 1e-3)[..., None]
-    return cv2.resize(low, (w, h), interpolation=cv2.INTER_LINEAR)
+    img_f = cv2.GaussianBlur(img_s.astype(np.float32), (k, k), sigma / 4)
+    wgt_f = cv2.GaussianBlur(wgt_s.astype(np.float32) * (1 / 255), (k, k), sigma / 4)
+    return img_f / np.maximum(wgt_f, 1e-3)[..., None]
 
 
-def match_colour(warped: Frame, target: Frame, region: np.ndarray, iod: float) -> np.ndarray:
+def match_colour(warped: Frame, target: Frame, region: np.ndarray, iod: float) -> Frame:
     """The warped face with the target's low-frequency colour and shading (side light survives)."""
-    weight = region.astype(np.float32)
-    src = warped.astype(np.float32)
     sigma = 0.5 * iod
-    return src + (_low_pass(target.astype(np.float32), weight, sigma) - _low_pass(src, weight, sigma))
+    shift = _low_pass(target, region, sigma) - _low_pass(warped, region, sigma)
+    h, w = region.shape
+    shift = cv2.resize(shift, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.add(warped, shift, dtype=cv2.CV_8U)
 
 
-def blend_feather(face: np.ndarray, target: Frame, alpha: Mask) -> Frame:
-    tgt = target.astype(np.float32)
-    out = tgt + alpha[..., None] * (face - tgt)
-    return np.clip(out, 0, 255).astype(np.uint8)
+def blend_feather(face: Frame, target: Frame, alpha: Mask) -> Frame:
+    return cv2.blendLinear(face, target, alpha, 1.0 - alpha)
 
 
 def blend_laplacian(face: np.ndarray, target: Frame, alpha: Mask, levels: int = 4) -> Frame:
@@ -78,7 +92,7 @@ def blend_laplacian(face: np.ndarray, target: Frame, alpha: Mask, levels: int = 
     h, w = alpha.shape
     levels = max(1, min(levels, int(np.log2(max(2, min(h, w)))) - 2))
     ga: list[np.ndarray] = [alpha[..., None].repeat(3, 2)]
-    gf: list[np.ndarray] = [face]
+    gf: list[np.ndarray] = [face.astype(np.float32)]
     gt: list[np.ndarray] = [target.astype(np.float32)]
     for _ in range(levels):
         ga.append(cv2.pyrDown(ga[-1]))

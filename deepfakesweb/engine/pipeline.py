@@ -186,6 +186,7 @@ def swap_video(
             job.times = times
         if not options.multiple_faces:
             job.reference = _prescan(target, info, analyser, options)
+        job.times.add("setup (once, s)", started)
         _swap_streams(job, target, os.fspath(output), on_progress, should_cancel)
     if job.frames_swapped == 0:
         os.remove(output)

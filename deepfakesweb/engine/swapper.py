@@ -97,12 +97,12 @@ def swap_face(
     region = create_region_mask(local, (h, w)) & covered
     alpha = create_face_mask(region, iod)
     if mouth_mask:
-        alpha *= 1.0 - create_mouth_mask(local, (h, w), iod)
+        alpha = cv2.multiply(alpha, 1.0 - create_mouth_mask(local, (h, w), iod))
     t = times.add("mask", t)
     face = match_colour(warped, target, region, iod)
     t = times.add("colour", t)
     if blend == "laplacian":
-        face = np.where(region[..., None] > 0, face, target.astype(np.float32))
+        face = np.where(region[..., None] > 0, face, target)
         frame[y : y + h, x : x + w] = blend_laplacian(face, target, alpha)
     else:
         frame[y : y + h, x : x + w] = blend_feather(face, target, alpha)

@@ -29,6 +29,7 @@ __all__ = [
     "VideoFrameItem",
     "open_video",
     "even",
+    "queue_depth",
     "FrameReader",
     "FrameWriter",
 ]
@@ -36,6 +37,8 @@ __all__ = [
 LABEL = f"AI-generated face swap ({GENERATOR})"
 _COPYABLE_AUDIO = {"aac", "mp3", "alac", "ac3", "eac3", "opus", "flac"}
 _END = object()
+# Frames waiting in each queue are capped by bytes as well as count: 6 at 720p, 3 at 1080p (RSS target).
+_QUEUE_BYTES = 20 * 2**20
 
 
 @dataclass
@@ -49,6 +52,10 @@ class VideoFrameItem:
 def even(n: int) -> int:
     """yuv420p needs even sides: an odd width or height loses its last pixel."""
     return n - (n % 2)
+
+
+def queue_depth(width: int, height: int) -> int:
+    return int(np.clip(_QUEUE_BYTES // max(1, width * height * 3), 2, 6))
 
 
 def open_video(path: str | os.PathLike[str]) -> Any:
@@ -97,15 +104,16 @@ class _Stage(threading.Thread):
 class FrameReader(_Stage):
     """Decodes video frames to BGR arrays and forwards audio (packets to copy or frames to re-encode)."""
 
-    def __init__(self, container: Any, audio_copy: bool, expected_frames: int, depth: int = 6) -> None:
+    def __init__(self, container: Any, audio_copy: bool, expected_frames: int, depth: int | None = None) -> None:
         super().__init__("dfw-reader")
         self.container = container
         self.video = container.streams.video[0]
         self.audio = container.streams.audio[0] if container.streams.audio else None
         self.audio_copy = audio_copy
         self.expected_frames = expected_frames
-        self.out: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self.width, self.height = even(self.video.codec_context.width), even(self.video.codec_context.height)
+        self.depth = depth or queue_depth(self.width, self.height)
+        self.out: queue.Queue[Any] = queue.Queue(maxsize=self.depth)
 
     def work(self) -> None:
         streams = [self.video] + ([self.audio] if self.audio is not None else [])
@@ -156,9 +164,9 @@ class FrameReader(_Stage):
 class FrameWriter(_Stage):
     """Encodes BGR frames with libx264 (yuv420p, faststart) and muxes audio beside them."""
 
-    def __init__(self, path: str, reader: FrameReader, options: SwapOptions, rotation: int, depth: int = 6):
+    def __init__(self, path: str, reader: FrameReader, options: SwapOptions, rotation: int):
         super().__init__("dfw-writer")
-        self.inbox: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self.inbox: queue.Queue[Any] = queue.Queue(maxsize=reader.depth)
         self.output = av.open(path, mode="w", format="mp4", options={"movflags": "+faststart"})
         self.output.metadata["comment"] = LABEL
         self.output.metadata["description"] = LABEL

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,3 +131,27 @@ def test_workers_serve_health_and_metrics(fleet: Fleet) -> None:
     assert "dfw_job_seconds_bucket" in metrics and "dfw_job_fps_bucket" in metrics
     api_metrics = httpx.get(fleet.api_urls[0] + "/metrics").text
     assert 'dfw_jobs{status="completed"}' in api_metrics and "dfw_http_request_seconds_bucket" in api_metrics
+
+
+def test_sigterm_lets_an_api_process_finish_its_in_flight_request(fleet: Fleet, runtime: Runtime) -> None:
+    account = make_account(runtime, credits=1)
+    started, outcome = threading.Event(), {}
+
+    def slow_body() -> Iterator[bytes]:
+        yield b'--b\r\nContent-Disposition: form-data; name="image"; filename="f.jpg"\r\n\r\n' + FACE.read_bytes()
+        started.set()
+        time.sleep(2)  # the process is told to stop while this request is still arriving
+        yield b'\r\n--b\r\nContent-Disposition: form-data; name="video"; filename="v.mp4"\r\n\r\n'
+        yield CLIP.read_bytes() + b"\r\n--b--\r\n"
+
+    def post() -> None:
+        outcome["response"] = httpx.post(fleet.api_urls[1] + "/v1/videos", content=slow_body(), timeout=60, headers={
+            "X-API-Key": account.key, "Content-Type": "multipart/form-data; boundary=b"})
+
+    client = threading.Thread(target=post)
+    client.start()
+    assert started.wait(30)
+    # uvicorn drains, then re-raises the signal it caught, so the exit status is -SIGTERM.
+    assert fleet.kill("api-2", signal.SIGTERM, timeout=40) == -signal.SIGTERM
+    client.join(timeout=30)
+    assert outcome["response"].status_code == 200, outcome["response"].text
