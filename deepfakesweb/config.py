@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = None  # None: Secure when the request (or DFW_PUBLIC_URL) is HTTPS
     session_ttl_s: int = 14 * 24 * 3600
     login_throttle: str = "5/15 minutes"  # failed logins per email + client IP
+    signup_throttle: str = "10/hour"  # sign-up attempts per client IP
     credit_packs: str = "100:700,500:3000,1200:6000"  # credits:price in cents, comma-separated
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None

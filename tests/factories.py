@@ -96,6 +96,7 @@ def running_server(
 
     port = free_port()
     backend = make_backend() if backend is None else backend
+    overrides.setdefault("signup_throttle", "1000/hour")  # tests sign many accounts up from one address
     settings = Settings(data_dir=data_dir, public_url=f"http://127.0.0.1:{port}", **{**backend, **overrides})
     runtime = build_runtime(settings)
     runtime.migrate()

@@ -1,16 +1,20 @@
-"""Login throttling: N failed attempts per (email, client IP) in a moving window, via `limits`."""
+"""Throttles in moving windows via `limits`: failed logins per (email, client IP), sign-ups per client IP."""
 
 from __future__ import annotations
 
 from limits import parse, storage, strategies
 
-__all__ = ["LoginThrottle"]
+__all__ = ["LoginThrottle", "SignupThrottle"]
+
+
+def _limiter(storage_url: str, namespace: str, purpose: str) -> strategies.MovingWindowRateLimiter:
+    options = {"key_prefix": f"{namespace}-{purpose}"} if storage_url.startswith("redis") else {}
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
 
 
 class LoginThrottle:
     def __init__(self, storage_url: str, limit: str, namespace: str = "dfw") -> None:
-        options = {"key_prefix": f"{namespace}-login"} if storage_url.startswith("redis") else {}
-        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
+        self._limiter = _limiter(storage_url, namespace, "login")
         self._item = parse(limit)
 
     def allowed(self, email: str, address: str) -> bool:
@@ -25,3 +29,14 @@ class LoginThrottle:
 
 def _identity(email: str) -> str:
     return email.strip().lower()
+
+
+class SignupThrottle:
+    """Every sign-up attempt counts, so one address cannot mint accounts (and their signup credits) in bulk."""
+
+    def __init__(self, storage_url: str, limit: str, namespace: str = "dfw") -> None:
+        self._limiter = _limiter(storage_url, namespace, "signup")
+        self._item = parse(limit)
+
+    def attempt(self, address: str) -> bool:
+        return self._limiter.hit(self._item, "signup", address)

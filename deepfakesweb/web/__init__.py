@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from deepfakesweb.accounts.throttle import LoginThrottle
+from deepfakesweb.accounts.throttle import LoginThrottle, SignupThrottle
 from deepfakesweb.runtime import Runtime
 
 __all__ = ["install"]
@@ -24,6 +24,7 @@ def install(app: FastAPI, runtime: Runtime) -> None:
 
     settings = runtime.settings
     app.state.login_throttle = LoginThrottle(settings.rate_limit_url, settings.login_throttle, settings.namespace)
+    app.state.signup_throttle = SignupThrottle(settings.rate_limit_url, settings.signup_throttle, settings.namespace)
     for module in (auth_pages, keys_pages, videos_pages, credits_pages, account_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -45,6 +45,8 @@ def signup_page(request: Request, runtime: RuntimeDep) -> Response:
 def signup(request: Request, runtime: RuntimeDep, session: SessionDep, csrf: CsrfField = "", email: Email = "",
            password: Password = "", terms: Annotated[str, Form(max_length=10)] = "") -> Response:
     verify_csrf(request, runtime, csrf)
+    if not request.app.state.signup_throttle.attempt(security.client_ip(request)):
+        return render(request, runtime, "signup.html", {"error": THROTTLED, "email": email}, 429)
     try:
         user = accounts.sign_up(session, email.strip(), password, terms == "on", runtime.settings.signup_credits)
     except ServiceError as exc:  # raised before anything was written

@@ -61,6 +61,15 @@ def _binding(request: Request) -> str:
     return user.token_hash if user else ""
 
 
+# No inline script or style anywhere. Outputs may play from a presigned storage URL (any origin), and the
+# Buy form's redirect goes to Stripe Checkout, which form-action governs too.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' https: http:; "
+    "connect-src 'self'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+
+
 def render(request: Request, runtime: Runtime, name: str, context: dict[str, Any] | None = None,
            status_code: int = 200) -> Response:
     secret = runtime.settings.resolved_secret_key
@@ -68,7 +77,7 @@ def render(request: Request, runtime: Runtime, name: str, context: dict[str, Any
             "csrf_token": security.csrf_token(request, secret, _binding(request)), **(context or {})}
     response = TEMPLATES.TemplateResponse(request, name, page, status_code=status_code, headers={
         "Cache-Control": "no-store", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
-        "X-Content-Type-Options": "nosniff"})
+        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": CONTENT_SECURITY_POLICY})
     seed = getattr(request.state, "new_csrf_seed", None)
     if seed:
         security.set_cookie(response, request, runtime.settings, security.CSRF_COOKIE, seed)

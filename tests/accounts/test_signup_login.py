@@ -102,3 +102,24 @@ def test_pages_need_a_session(server: Server) -> None:
         response = client.get(path)
         assert (response.status_code, response.headers["location"]) == (303, "/login")
     assert client.get("/videos/status", headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_sign_ups_are_limited_per_client_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.factories import browser_client, csrf, new_email
+
+    with running_server(tmp_path / "data", signup_throttle="2/hour") as server:
+        client = browser_client(server)
+        statuses = []
+        for _ in range(3):
+            client.cookies.clear()
+            client.get("/signup")
+            statuses.append(client.post("/signup", data={"csrf_token": csrf(client, "/signup"), "email": new_email(),
+                                                         "password": "correct horse battery", "terms": "on"}
+                                        ).status_code)
+        assert statuses == [303, 303, 429]
+
+
+def test_dashboard_pages_carry_a_strict_content_security_policy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with running_server(tmp_path / "data") as server:
+        policy = httpx.get(server.url + "/login").headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe" not in policy
