@@ -10,9 +10,10 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help="deepfakesweb
 
 
 def _register() -> None:
-    from deepfakesweb.cli import admin, swap
+    from deepfakesweb.cli import admin
+    from deepfakesweb.cli import swap as swap_command
 
-    swap.register(app)
+    swap_command.register(app)
     admin.register(app)
 
 
