@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -58,8 +57,15 @@ def child_swap(target: str, output: str, options_json: str) -> None:
     report = swap_video(SOURCE, target, output, SwapOptions(**json.loads(options_json)), times=times)
     setup = times.seconds.pop(SETUP, 0.0)
     stages = {k: round(v * 1000 / report.frames, 2) for k, v in times.seconds.items()}
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_kib() / 1024
     print(json.dumps({"report": report.__dict__, "stages": stages, "setup_s": setup, "rss_mb": round(rss_mb)}))
+
+
+def peak_rss_kib() -> int:
+    """This process's own peak RSS (VmHWM). ru_maxrss is not used: Linux carries the parent's peak
+    across fork + exec into it, so a child would report the bench process's peak instead of its own."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 
 
 def run_child(*args: str) -> dict:
@@ -71,14 +77,16 @@ def upscale(src: str, dst: str, width: int, height: int, loops: int = 1) -> str:
     """LANCZOS upscale of `src`, played `loops` times over (a longer input of the same content)."""
     with av.open(src) as inp:
         rate = inp.streams.video[0].average_rate
-        images = [cv2.resize(f.to_ndarray(format="bgr24"), (width, height), interpolation=cv2.INTER_LANCZOS4)
-                  for f in inp.decode(video=0)]
     with av.open(dst, "w") as out:
         stream = out.add_stream("libx264", rate=rate)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = {"crf": "16", "preset": "veryfast"}
-        for img in images * loops:
-            out.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="bgr24")))
+        for _ in range(loops):
+            with av.open(src) as inp:  # streamed: the bench process itself stays small
+                for frame in inp.decode(video=0):
+                    img = cv2.resize(frame.to_ndarray(format="bgr24"), (width, height),
+                                     interpolation=cv2.INTER_LANCZOS4)
+                    out.mux(stream.encode(av.VideoFrame.from_ndarray(img, format="bgr24")))
         out.mux(stream.encode(None))
     return dst
 
@@ -208,9 +216,9 @@ def main() -> None:
     clips = bench_clips(tmp)
     judge = Judge()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "deepfakesweb/engine"], cwd=ROOT, capture_output=True,
-                           text=True).stdout.strip()
-    print(f"commit {commit.stdout.strip() or '(none)'}{' + uncommitted engine changes' if dirty else ''}; "
+    dirty = subprocess.run(["git", "status", "--porcelain", "deepfakesweb/engine", "bench/engine.py"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    print(f"commit {commit.stdout.strip() or '(none)'}{' + uncommitted engine/bench changes' if dirty else ''}; "
           f"cores {os.cpu_count()}; load {os.getloadavg()[0]:.2f}; options {BENCH_OPTIONS}")
     print("| clip | frames | floor fps | swap fps | ratio | setup s | fps excl. setup | ratio excl. setup "
           "| stages ms/frame | peak RSS MB | closer to source | d(src) | d(orig) |")
