@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from threading import Event
+from threading import Event, local
 
 from deepfakesweb.api.ratelimit import RateLimits
 from deepfakesweb.config import Settings
@@ -27,6 +27,8 @@ class Runtime:
     signer: LinkSigner
     metrics: Metrics = field(default_factory=Metrics)
     stopping: Event = field(default_factory=Event)
+    # Per worker thread: face models kept across jobs (loading them costs about half a second per job).
+    engine_threads: local = field(default_factory=local)
 
     def migrate(self) -> None:
         upgrade(self.db, self.settings.data_dir)

@@ -5,6 +5,9 @@ One FaceAnalyser per swap call (or per thread): mediapipe graphs are not shared 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import cv2
 import numpy as np
 
@@ -12,7 +15,7 @@ from deepfakesweb.engine.geometry import BROWS, box_of
 from deepfakesweb.engine.models import model_path
 from deepfakesweb.engine.options import Box, Descriptor, Frame, Landmarks
 
-__all__ = ["FaceAnalyser", "descriptor_distance"]
+__all__ = ["FaceAnalyser", "descriptor_distance", "analyser_for"]
 
 _DETECT_SIDE = 640  # the detector sees 192x192 anyway; shrinking first makes conversion cheap
 _CROP_SIDE = 256
@@ -48,6 +51,7 @@ class FaceAnalyser:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
 
     def detect_faces(self, frame: Frame) -> list[Box]:
         """Boxes (x, y, w, h) of faces in a whole BGR frame, largest first."""
@@ -114,3 +118,13 @@ class FaceAnalyser:
         rect = dlib.rectangle(left, top, left + int(side), top + int(side))
         shape = predictor(crop, rect)  # type: ignore[operator]
         return np.array(resnet.compute_face_descriptor(crop, shape), np.float64)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def analyser_for(given: FaceAnalyser | None) -> Iterator[FaceAnalyser]:
+    """The caller's analyser, left open (a worker thread reuses one across jobs), or a fresh one for this call."""
+    if given is not None:
+        yield given
+        return
+    with FaceAnalyser() as fresh:
+        yield fresh

@@ -8,7 +8,7 @@ from typing import Any
 import av
 import numpy as np
 
-from deepfakesweb.engine.analyse import FaceAnalyser
+from deepfakesweb.engine.analyse import FaceAnalyser, analyser_for
 from deepfakesweb.engine.errors import InvalidVideo, NoFaceInSource
 from deepfakesweb.engine.geometry import box_of
 from deepfakesweb.engine.images import read_image
@@ -20,10 +20,10 @@ __all__ = ["inspect_image", "inspect_video", "first_frame"]
 _MAX_PROBE_PACKETS = 64
 
 
-def inspect_image(path: str | os.PathLike[str]) -> ImageInfo:
+def inspect_image(path: str | os.PathLike[str], *, analyser: FaceAnalyser | None = None) -> ImageInfo:
     """Size and faces of an image; InvalidImage if it does not decode, NoFaceInSource if no face."""
     image = read_image(path)
-    with FaceAnalyser() as analyser:
+    with analyser_for(analyser) as analyser:
         faces = analyser.landmarks_in_image(image)
     if not faces:
         raise NoFaceInSource("no face found in the image")

@@ -1,0 +1,21 @@
+"""A worker thread keeps one FaceAnalyser across jobs; reusing it must give the same swap as a fresh one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deepfakesweb.engine import FaceAnalyser, SwapOptions, inspect_image, swap_video
+from tests.engine.factories import BIDEN, OBAMA, ONE_FACE, read_frames, workdir_path
+
+
+def test_a_reused_analyser_swaps_like_a_fresh_one_and_stays_open():
+    options = SwapOptions(mouth_mask=True)
+    fresh = swap_video(OBAMA, ONE_FACE, workdir_path("reuse-fresh.mp4"), options)
+    with FaceAnalyser() as analyser:
+        swap_video(BIDEN, ONE_FACE, workdir_path("reuse-first.mp4"), options, analyser=analyser)
+        again = swap_video(OBAMA, ONE_FACE, workdir_path("reuse-again.mp4"), options, analyser=analyser)
+        assert inspect_image(OBAMA, analyser=analyser).face_count == 1  # still usable after two jobs
+    assert (again.frames, again.frames_swapped) == (fresh.frames, fresh.frames_swapped)
+    a, b = read_frames(workdir_path("reuse-fresh.mp4")), read_frames(workdir_path("reuse-again.mp4"))
+    mean_difference = np.mean([np.abs(x.astype(np.int16) - y).mean() for x, y in zip(a, b, strict=True)])
+    assert mean_difference < 0.5
