@@ -176,7 +176,7 @@ def swap_video(
     times: StageTimes | None = None,
     analyser: FaceAnalyser | None = None,
 ) -> SwapReport:
-    """Swap the source photo's face into the target video; see README_ENGINE.md for the contract.
+    """Swap the source photo's face into the target video; see the README's engine section for the contract.
     `analyser`: models to reuse (one per thread); without it the call loads its own (about 0.5 s)."""
     started = time.perf_counter()
     info = inspect_video(target)
