@@ -56,7 +56,7 @@ def _prescan(path: Path, info: VideoInfo, analyser: FaceAnalyser, options: SwapO
     container = open_video(path)
     stream = container.streams.video[0]
     samples = int(np.clip(round(info.duration_s / 1.5), 3, 8))
-    sightings = []
+    faces: list[list[tuple[Frame, Landmarks]]] = []
     try:
         for k in range(samples):
             seconds = info.duration_s * (k + 0.5) / samples
@@ -65,15 +65,31 @@ def _prescan(path: Path, info: VideoInfo, analyser: FaceAnalyser, options: SwapO
             if frame is None:
                 continue
             image = _upright(frame.to_ndarray(format="bgr24"), info.rotation)
-            for lm in analyser.landmarks_in_image(image):
-                if _swappable(lm, options):
-                    _, _, w, h = box_of(lm)
-                    sightings.append(Sighting(analyser.create_descriptor(image, lm), float(w * h)))
+            faces.append([(image, lm) for lm in analyser.landmarks_in_image(image) if _swappable(lm, options)])
     except Exception:  # noqa: BLE001 - the prescan is a hint; the main pass reports real errors
         pass
     finally:
         container.close()
-    return choose_prominent(sightings, options.identity_threshold)
+    return _prominent_identity(faces, analyser, options)
+
+
+def _face_area(landmarks: Landmarks) -> float:
+    _, _, w, h = box_of(landmarks)
+    return float(w * h)
+
+
+def _prominent_identity(faces: list[list[tuple[Frame, Landmarks]]], analyser: FaceAnalyser,
+                        options: SwapOptions) -> np.ndarray | None:
+    """With one face per sampled frame at most, the largest is the prominent one: one descriptor (75 ms)
+    instead of one per sample. Only frames with several faces need clustering by identity."""
+    sightings = [pair for frame_faces in faces for pair in frame_faces]
+    if not sightings:
+        return None
+    if all(len(frame_faces) <= 1 for frame_faces in faces):
+        image, lm = max(sightings, key=lambda pair: _face_area(pair[1]))
+        return analyser.create_descriptor(image, lm)
+    described = [Sighting(analyser.create_descriptor(image, lm), _face_area(lm)) for image, lm in sightings]
+    return choose_prominent(described, options.identity_threshold)
 
 
 class _Job:
@@ -92,9 +108,11 @@ class _Job:
 
     def _choose(self, tracks: list[Track], frame: Frame, t: float) -> list[Track]:
         """multiple_faces=False: the one track whose face is the followed person, if any."""
+        # A lone track cannot have drifted onto someone else's face, so only crowds are re-verified.
+        crowded = len(tracks) > 1
         for track in tracks:
-            stale = t - track.descriptor_t >= self.options.reverify_s
-            if stale and _swappable(track.raw, self.options):
+            due = track.descriptor is None or (crowded and t - track.descriptor_t >= self.options.reverify_s)
+            if due and _swappable(track.raw, self.options):
                 track.descriptor = self.analyser.create_descriptor(frame, track.raw)
                 track.descriptor_t = t
                 if self.reference is None:
