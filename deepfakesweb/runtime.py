@@ -9,6 +9,7 @@ from deepfakesweb.api.ratelimit import RateLimits
 from deepfakesweb.config import Settings
 from deepfakesweb.db import Database
 from deepfakesweb.db.migrate import upgrade
+from deepfakesweb.engine.analyse import AnalyserPool
 from deepfakesweb.files.signing import LinkSigner
 from deepfakesweb.metrics import Metrics
 from deepfakesweb.queue import HueyQueue, create_queue
@@ -29,6 +30,8 @@ class Runtime:
     stopping: Event = field(default_factory=Event)
     # Per worker thread: face models kept across jobs (loading them costs about half a second per job).
     engine_threads: local = field(default_factory=local)
+    # For upload validation in request threads: a couple of loaded analysers shared by all of them.
+    validation_analysers: AnalyserPool = field(default_factory=lambda: AnalyserPool(2))
 
     def migrate(self) -> None:
         upgrade(self.db, self.settings.data_dir)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deepfakesweb.engine.analyse import FaceAnalyser
+from deepfakesweb.engine.analyse import AnalyserPool, FaceAnalyser
 from deepfakesweb.engine.errors import (
     Cancelled,
     EngineError,
@@ -22,6 +22,7 @@ from deepfakesweb.engine.swapper import StageTimes
 from deepfakesweb.engine.video_io import LABEL
 
 __all__ = [
+    "AnalyserPool",
     "FaceAnalyser",
     "SwapOptions",
     "SwapReport",

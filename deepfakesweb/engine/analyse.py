@@ -5,6 +5,8 @@ One FaceAnalyser per swap call (or per thread): mediapipe graphs are not shared 
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,7 +17,7 @@ from deepfakesweb.engine.geometry import BROWS, box_of
 from deepfakesweb.engine.models import model_path
 from deepfakesweb.engine.options import Box, Descriptor, Frame, Landmarks
 
-__all__ = ["FaceAnalyser", "descriptor_distance", "analyser_for"]
+__all__ = ["FaceAnalyser", "AnalyserPool", "descriptor_distance", "analyser_for"]
 
 _DETECT_SIDE = 640  # the detector sees 192x192 anyway; shrinking first makes conversion cheap
 _CROP_SIDE = 256
@@ -128,3 +130,24 @@ def analyser_for(given: FaceAnalyser | None) -> Iterator[FaceAnalyser]:
         return
     with FaceAnalyser() as fresh:
         yield fresh
+
+
+class AnalyserPool:
+    """At most `size` analysers, created on first need and lent to one thread at a time (request threads of a
+    server come and go, so a per-thread cache would keep one per thread ever seen)."""
+
+    def __init__(self, size: int = 2) -> None:
+        self._idle: queue.LifoQueue[FaceAnalyser] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(size)
+
+    @contextmanager
+    def borrow(self) -> Iterator[FaceAnalyser]:
+        with self._slots:
+            try:
+                analyser = self._idle.get_nowait()
+            except queue.Empty:
+                analyser = FaceAnalyser()
+            try:
+                yield analyser
+            finally:
+                self._idle.put(analyser)

@@ -65,7 +65,7 @@ async def create_video(
     with tempfile.TemporaryDirectory(dir=spool) as directory:
         form = await parse_multipart(request.headers.get("content-type", ""), request.stream(),
                                      Path(directory), limits)
-        job = await run_in_threadpool(validate_form, form, settings)
+        job = await run_in_threadpool(validate_form, form, settings, runtime.validation_analysers)
         created = await run_in_threadpool(service.create_video, session, runtime, user.user_id, job,
                                           idempotency_key)
     return JSONResponse(created.body, status_code=created.status_code)

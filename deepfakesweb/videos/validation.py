@@ -32,7 +32,7 @@ class JobRequest:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def validate_form(form: UploadForm, settings: Settings) -> JobRequest:
+def validate_form(form: UploadForm, settings: Settings, analysers: engine.AnalyserPool | None = None) -> JobRequest:
     for name in ("image", "video"):
         if name not in form.files or form.files[name].size == 0:
             raise UserInputError(f"missing file field {name!r}")
@@ -42,12 +42,12 @@ def validate_form(form: UploadForm, settings: Settings) -> JobRequest:
     except ValueError as exc:
         raise UserInputError(str(exc)) from exc
     image, video = form.files["image"], form.files["video"]
-    image_ext = _check_image(image, settings)
+    image_ext = _check_image(image, settings, analysers or engine.AnalyserPool(1))
     video_ext, duration = _check_video(video, settings)
     return JobRequest(image, video, image_ext, video_ext, multiple_faces, mouth_mask, duration)
 
 
-def _check_image(image: SpooledFile, settings: Settings) -> str:
+def _check_image(image: SpooledFile, settings: Settings, analysers: engine.AnalyserPool) -> str:
     kind = sniff_image(image.head)
     if kind is None:
         raise Unprocessable("Unprocessable image: not a JPEG, PNG or WebP file")
@@ -57,7 +57,8 @@ def _check_image(image: SpooledFile, settings: Settings) -> str:
         raise Unprocessable(f"Unprocessable image: {megapixels:.1f} megapixels, limit "
                             f"{settings.max_image_pixels / 1e6:g}")
     try:
-        engine.inspect_image(image.path)
+        with analysers.borrow() as analyser:
+            engine.inspect_image(image.path, analyser=analyser)
     except engine.NoFaceInSource as exc:
         raise Unprocessable("Unprocessable image: no face found in the image") from exc
     except engine.EngineError as exc:

@@ -77,7 +77,8 @@ async def upload(request: Request, runtime: RuntimeDep, session: SessionDep, use
             if not header_token:
                 verify_csrf(request, runtime, form.fields.get(security.CSRF_FIELD, ""))
             ticked = _checkboxes(form)
-            job = dataclasses.replace(await run_in_threadpool(validate_form, form, settings),
+            validated = await run_in_threadpool(validate_form, form, settings, runtime.validation_analysers)
+            job = dataclasses.replace(validated,
                                       multiple_faces=ticked["multiple_faces"], mouth_mask=ticked["mouth_mask"])
             created = await run_in_threadpool(service.create_video, session, runtime, user.user_id, job, None)
     except ServiceError as exc:  # re-raised as PageError so the request's transaction rolls back

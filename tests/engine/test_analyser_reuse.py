@@ -19,3 +19,25 @@ def test_a_reused_analyser_swaps_like_a_fresh_one_and_stays_open():
     a, b = read_frames(workdir_path("reuse-fresh.mp4")), read_frames(workdir_path("reuse-again.mp4"))
     mean_difference = np.mean([np.abs(x.astype(np.int16) - y).mean() for x, y in zip(a, b, strict=True)])
     assert mean_difference < 0.5
+
+
+def test_the_pool_lends_its_analysers_again_and_never_more_than_its_size():
+    import threading
+
+    from deepfakesweb.engine import AnalyserPool
+
+    pool, lent = AnalyserPool(1), threading.Event()
+
+    def borrow_one() -> None:
+        with pool.borrow():
+            lent.set()
+
+    with pool.borrow() as first:
+        assert inspect_image(OBAMA, analyser=first).face_count == 1
+        waiting = threading.Thread(target=borrow_one)
+        waiting.start()
+        assert not lent.wait(0.3)  # the only analyser is lent out, so the second borrower waits
+    waiting.join(timeout=5)
+    assert lent.is_set()
+    with pool.borrow() as again:
+        assert again is first
