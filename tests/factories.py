@@ -163,33 +163,18 @@ def stored_keys(runtime: Runtime) -> list[str]:
     return list(runtime.storage.iter_keys())
 
 
-def write_clip(path: Path, frames: list[Any], fps: int = 25) -> Path:
-    """Encode BGR frames as H.264 MP4 (real media, made at test time)."""
-    import av
-
-    height, width = frames[0].shape[:2]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        for image in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
 def make_faceless_clip(path: Path, seconds: float = 1.0) -> Path:
     import cv2
 
+    from tests.engine.factories import make_clip
+
     image = cv2.resize(cv2.imread(str(NO_FACE)), (320, 240))
-    return write_clip(path, [image] * int(seconds * 25))
+    return Path(make_clip(f"{path.stem}-{uuid.uuid4().hex}.mp4", images=[image] * int(seconds * 25)))
 
 
 def make_long_clip(path: Path, repeats: int = 6) -> Path:
     """The one-face clip played `repeats` times over, for jobs that must still be running mid-test."""
-    import av
+    from tests.engine.factories import make_clip, read_frames
 
-    with av.open(str(CLIP)) as container:
-        frames = [frame.to_ndarray(format="bgr24") for frame in container.decode(video=0)]
-    return write_clip(path, frames * repeats)
+    frames = read_frames(str(CLIP))
+    return Path(make_clip(f"{path.stem}-{uuid.uuid4().hex}.mp4", images=frames * repeats))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from limits import parse, storage, strategies
+from limits import parse
+
+from deepfakesweb.api.ratelimit import moving_window
 
 __all__ = ["LoginThrottle", "SignupThrottle"]
 
 
-def _limiter(storage_url: str, namespace: str, purpose: str) -> strategies.MovingWindowRateLimiter:
-    options = {"key_prefix": f"{namespace}-{purpose}"} if storage_url.startswith("redis") else {}
-    return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
-
-
 class LoginThrottle:
     def __init__(self, storage_url: str, limit: str, namespace: str = "dfw") -> None:
-        self._limiter = _limiter(storage_url, namespace, "login")
+        self._limiter = moving_window(storage_url, namespace, "login")
         self._item = parse(limit)
 
     def allowed(self, email: str, address: str) -> bool:
@@ -35,7 +32,7 @@ class SignupThrottle:
     """Every sign-up attempt counts, so one address cannot mint accounts (and their signup credits) in bulk."""
 
     def __init__(self, storage_url: str, limit: str, namespace: str = "dfw") -> None:
-        self._limiter = _limiter(storage_url, namespace, "signup")
+        self._limiter = moving_window(storage_url, namespace, "signup")
         self._item = parse(limit)
 
     def attempt(self, address: str) -> bool:

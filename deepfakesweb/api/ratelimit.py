@@ -10,7 +10,7 @@ from typing import Any
 
 from limits import parse, storage, strategies
 
-__all__ = ["RateLimits", "Decision", "RateLimitHeaders"]
+__all__ = ["RateLimits", "Decision", "RateLimitHeaders", "moving_window"]
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,15 @@ class Decision:
         return headers
 
 
+def moving_window(storage_url: str, namespace: str, purpose: str) -> strategies.MovingWindowRateLimiter:
+    """A moving-window limiter whose keys, in a shared Redis, carry the deployment's namespace."""
+    options = {"key_prefix": f"{namespace}-{purpose}"} if storage_url.startswith("redis") else {}
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
+
+
 class RateLimits:
     def __init__(self, storage_url: str, per_key: str, per_ip: str, namespace: str = "dfw") -> None:
-        options = {"key_prefix": f"{namespace}-limits"} if storage_url.startswith("redis") else {}
-        self._limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url, **options))
+        self._limiter = moving_window(storage_url, namespace, "limits")
         self._per_key = parse(per_key)
         self._per_ip = parse(per_ip)
 

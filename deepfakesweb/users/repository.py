@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deepfakesweb.users.models import User
@@ -28,4 +28,4 @@ def list_all(session: Session) -> list[User]:
 
 
 def count(session: Session) -> int:
-    return len(session.scalars(select(User.id)).all())
+    return int(session.scalar(select(func.count(User.id))) or 0)
