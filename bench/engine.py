@@ -5,6 +5,7 @@ Each swap runs in a child process so its peak RSS is its own.
 swap fps = frames / wall time of the whole swap_video call (model loading, source photo, identity prescan
 included); setup = the part of that call before the first frame is decoded; "excl. setup" = frames / (wall -
 setup). Rows "looped 4x" play the one-face clip four times over (before upscaling) so setup weighs less.
+Peak RSS is the swap process's own peak plus that of its descriptor process (dlib runs there).
 Rows "warm worker" run the call the way `deepfakesweb worker` does from its second job on: with the face models
 (FaceAnalyser) the thread already loaded for an earlier job (a warm-up swap of the 480x270 clip, not timed).
 """
@@ -16,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import av
@@ -60,18 +62,51 @@ def child_swap(target: str, output: str, options_json: str, warm: bool = False) 
     analyser = FaceAnalyser() if warm else None
     if analyser is not None:  # an earlier job of the same worker thread loaded the models
         swap_video(SOURCE, ONE_FACE, output + ".warmup.mp4", options, analyser=analyser)
+    helpers = HelperPeaks()
     report = swap_video(SOURCE, target, output, options, times=times, analyser=analyser)
     setup = times.seconds.pop(SETUP, 0.0)
     stages = {k: round(v * 1000 / report.frames, 2) for k, v in times.seconds.items()}
-    rss_mb = peak_rss_kib() / 1024
+    rss_mb = (peak_rss_kib("self") + helpers.stop()) / 1024
     print(json.dumps({"report": report.__dict__, "stages": stages, "setup_s": setup, "rss_mb": round(rss_mb)}))
 
 
-def peak_rss_kib() -> int:
-    """This process's own peak RSS (VmHWM). ru_maxrss is not used: Linux carries the parent's peak
-    across fork + exec into it, so a child would report the bench process's peak instead of its own."""
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+def peak_rss_kib(pid: str) -> int:
+    """A process's own peak RSS (VmHWM); 0 once it is gone. ru_maxrss is not used: Linux carries the parent's
+    peak across fork + exec into it, so a child would report the bench process's peak instead of its own."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+class HelperPeaks(threading.Thread):
+    """Peak RSS of this process's children (the engine's descriptor process), polled every 20 ms, so that the
+    figure printed is the swap's whole footprint: own peak + each helper's peak (an upper bound)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peaks: dict[str, int] = {}
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            for pid in self.children():
+                self.peaks[pid] = max(self.peaks.get(pid, 0), peak_rss_kib(pid))
+
+    @staticmethod
+    def children() -> list[str]:
+        found = []
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as f:
+                found += f.read().split()
+        return found
+
+    def stop(self) -> int:
+        self.done.set()
+        self.join()
+        return sum(self.peaks.values())
 
 
 def run_child(*args: str) -> dict:

@@ -40,7 +40,7 @@ def largest_face(analyser: FaceAnalyser, image: Frame) -> Landmarks:
 def detect_source_face(analyser: FaceAnalyser, path: str | os.PathLike[str]) -> SourceFace:
     image = read_image(path)
     lm = largest_face(analyser, image)
-    return prepare_source(image, lm, analyser.create_descriptor(image, lm))
+    return prepare_source(image, lm, analyser.describe(image, lm, urgent=False))
 
 
 def _png_text_chunk(key: str, text: str) -> bytes:

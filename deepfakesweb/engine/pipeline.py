@@ -6,6 +6,7 @@ import os
 import queue
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from deepfakesweb.engine.errors import Cancelled, NoFaceInVideo, TooLarge, TooLo
 from deepfakesweb.engine.geometry import box_of, yaw_ratio
 from deepfakesweb.engine.identity import Sighting, choose_prominent
 from deepfakesweb.engine.images import detect_source_face, largest_face, read_image, write_labelled_image
-from deepfakesweb.engine.options import Frame, Landmarks, SwapOptions, SwapReport, VideoInfo
+from deepfakesweb.engine.options import Descriptor, Frame, Landmarks, SwapOptions, SwapReport, VideoInfo
 from deepfakesweb.engine.probe import inspect_video
 from deepfakesweb.engine.swapper import SourceFace, StageTimes, swap_face
 from deepfakesweb.engine.track import FaceTracker, Track
@@ -51,7 +52,7 @@ def _swappable(lm: Landmarks, options: SwapOptions) -> bool:
     return min(w, h) >= options.min_face_px and yaw_ratio(lm) >= options.min_yaw_ratio
 
 
-def _prescan(path: Path, info: VideoInfo, analyser: FaceAnalyser, options: SwapOptions) -> np.ndarray | None:
+def _prescan(path: Path, info: VideoInfo, analyser: FaceAnalyser, options: SwapOptions) -> Future[Descriptor] | None:
     """Identity of the most prominent person, from a few frames spread over the video."""
     container = open_video(path)
     stream = container.streams.video[0]
@@ -79,7 +80,7 @@ def _face_area(landmarks: Landmarks) -> float:
 
 
 def _prominent_identity(faces: list[list[tuple[Frame, Landmarks]]], analyser: FaceAnalyser,
-                        options: SwapOptions) -> np.ndarray | None:
+                        options: SwapOptions) -> Future[Descriptor] | None:
     """With one face per sampled frame at most, the largest is the prominent one: one descriptor (75 ms)
     instead of one per sample. Only frames with several faces need clustering by identity."""
     sightings = [pair for frame_faces in faces for pair in frame_faces]
@@ -87,9 +88,14 @@ def _prominent_identity(faces: list[list[tuple[Frame, Landmarks]]], analyser: Fa
         return None
     if all(len(frame_faces) <= 1 for frame_faces in faces):
         image, lm = max(sightings, key=lambda pair: _face_area(pair[1]))
-        return analyser.create_descriptor(image, lm)
-    described = [Sighting(analyser.create_descriptor(image, lm), _face_area(lm)) for image, lm in sightings]
-    return choose_prominent(described, options.identity_threshold)
+        return analyser.describe(image, lm)
+    futures = [(analyser.describe(image, lm), _face_area(lm)) for image, lm in sightings]
+    chosen = choose_prominent([Sighting(f.result(), area) for f, area in futures], options.identity_threshold)
+    if chosen is None:
+        return None
+    prominent: Future[Descriptor] = Future()
+    prominent.set_result(chosen)
+    return prominent
 
 
 class _Job:
@@ -99,10 +105,11 @@ class _Job:
         self.source, self.analyser, self.options, self.info = source, analyser, options, info
         fps = info.fps or 25.0
         self.tracker = FaceTracker(analyser, round(options.detect_every_s * fps), options.smoothing)
-        self.reference: np.ndarray | None = None
+        self.prescanned: Future[Descriptor] | None = None  # the prominent person, resolved at first need
+        self.reference: Descriptor | None = None
         self.times = StageTimes()
         self.frames_swapped = self.faces_swapped = 0
-        self.identity_distances: list[float] = []
+        self.identity_samples: list[Future[Descriptor]] = []
         self.next_sample_t = 0.0
         self.total_frames = 0
 
@@ -110,14 +117,17 @@ class _Job:
         """multiple_faces=False: the one track whose face is the followed person, if any."""
         # A lone track cannot have drifted onto someone else's face, so only crowds are re-verified.
         crowded = len(tracks) > 1
-        for track in tracks:
-            due = track.descriptor is None or (crowded and t - track.descriptor_t >= self.options.reverify_s)
-            if due and _swappable(track.raw, self.options):
-                track.descriptor = self.analyser.create_descriptor(frame, track.raw)
-                track.descriptor_t = t
-                if self.reference is None:
-                    self.reference = track.descriptor
-                track.distance = descriptor_distance(track.descriptor, self.reference)
+        due = [tr for tr in tracks if _swappable(tr.raw, self.options) and (
+            tr.descriptor is None or (crowded and t - tr.descriptor_t >= self.options.reverify_s))]
+        # All asked for before waiting on any: the descriptor process works through them meanwhile.
+        described = [(track, self.analyser.describe(frame, track.raw)) for track in due]
+        if self.prescanned is not None and described:
+            self.reference, self.prescanned = self.prescanned.result(), None
+        for track, descriptor in described:
+            track.descriptor, track.descriptor_t = descriptor.result(), t
+            if self.reference is None:
+                self.reference = track.descriptor
+            track.distance = descriptor_distance(track.descriptor, self.reference)
         matching = [tr for tr in tracks if tr.distance < self.options.identity_threshold]
         return [min(matching, key=lambda tr: tr.distance)] if matching else []
 
@@ -145,8 +155,11 @@ class _Job:
 
     def _sample_identity(self, frame: Frame, swapped: list[Track]) -> None:
         for track in sorted(swapped, key=lambda tr: -box_of(tr.landmarks)[2])[:2]:
-            descriptor = self.analyser.create_descriptor(frame, track.landmarks)
-            self.identity_distances.append(descriptor_distance(descriptor, self.source.descriptor))
+            self.identity_samples.append(self.analyser.describe(frame, track.landmarks, urgent=False))
+
+    def identity_distances(self) -> list[float]:
+        source = self.source.descriptor.result()
+        return [descriptor_distance(sample.result(), source) for sample in self.identity_samples]
 
 
 def _frame_time(item: VideoFrameItem, fps: float) -> float:
@@ -205,13 +218,14 @@ def swap_video(
         if times is not None:
             job.times = times
         if not options.multiple_faces:
-            job.reference = _prescan(target, info, analyser, options)
+            job.prescanned = _prescan(target, info, analyser, options)
         job.times.add("setup (once, s)", started)
         _swap_streams(job, target, os.fspath(output), on_progress, should_cancel)
-    if job.frames_swapped == 0:
-        os.remove(output)
-        raise NoFaceInVideo("no frame of the video had a face that could be swapped")
-    return _report(job, job.total_frames, time.perf_counter() - started)
+        if job.frames_swapped == 0:
+            os.remove(output)
+            raise NoFaceInVideo("no frame of the video had a face that could be swapped")
+        distances = job.identity_distances()
+    return _report(job, distances, time.perf_counter() - started)
 
 
 def _swap_streams(job: _Job, target: Path, output: str, on_progress: Any, should_cancel: Any) -> None:
@@ -241,8 +255,8 @@ def _swap_streams(job: _Job, target: Path, output: str, on_progress: Any, should
         container.close()
 
 
-def _report(job: _Job, frames: int, seconds: float) -> SwapReport:
-    distances = job.identity_distances
+def _report(job: _Job, distances: list[float], seconds: float) -> SwapReport:
+    frames = job.total_frames
     return SwapReport(
         frames=frames,
         frames_swapped=job.frames_swapped,
@@ -265,8 +279,8 @@ def swap_image(source: Path, target: Path, output: Path, options: SwapOptions, *
             raise NoFaceInVideo("no face found in the target image")
         faces = faces if options.multiple_faces else [largest_face(analyser, image)]
         swapped = [lm for lm in faces if swap_face(image, source_face, lm, options.mouth_mask, options.blend)]
-        distances = [descriptor_distance(analyser.create_descriptor(image, lm), source_face.descriptor)
-                     for lm in swapped]
+        samples = [analyser.describe(image, lm) for lm in swapped]
+        distances = [descriptor_distance(sample.result(), source_face.descriptor.result()) for sample in samples]
     if options.visible_watermark:
         paste_watermark(image)
     write_labelled_image(image, output)

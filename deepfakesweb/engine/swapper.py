@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import cv2
@@ -43,10 +44,10 @@ class SourceFace:
     landmarks: Landmarks  # at level 0
     triangles: np.ndarray
     iod: float
-    descriptor: Descriptor
+    descriptor: Future[Descriptor]  # computed beside the swap; only the identity score needs it
 
 
-def prepare_source(image: Frame, lm: Landmarks, descriptor: Descriptor) -> SourceFace:
+def prepare_source(image: Frame, lm: Landmarks, descriptor: Future[Descriptor]) -> SourceFace:
     """Crop and scale the source face once; later frames only pick a pyramid level."""
     scale = _SOURCE_IOD / max(inter_ocular(lm), 1.0)
     x0, y0 = lm.min(axis=0) - 0.1 * _SOURCE_IOD / scale

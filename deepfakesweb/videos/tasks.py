@@ -88,6 +88,7 @@ def _thread_analyser(runtime: Runtime) -> engine.FaceAnalyser:
     threads = runtime.engine_threads
     if getattr(threads, "analyser", None) is None:
         threads.analyser = engine.FaceAnalyser()
+        threads.analyser.start_descriptors()
     return threads.analyser  # type: ignore[no-any-return]
 
 
