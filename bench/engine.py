@@ -66,8 +66,9 @@ def child_swap(target: str, output: str, options_json: str, warm: bool = False) 
     report = swap_video(SOURCE, target, output, options, times=times, analyser=analyser)
     setup = times.seconds.pop(SETUP, 0.0)
     stages = {k: round(v * 1000 / report.frames, 2) for k, v in times.seconds.items()}
-    rss_mb = (peak_rss_kib("self") + helpers.stop()) / 1024
-    print(json.dumps({"report": report.__dict__, "stages": stages, "setup_s": setup, "rss_mb": round(rss_mb)}))
+    own_mb, helper_mb = peak_rss_kib("self") / 1024, helpers.stop() / 1024
+    print(json.dumps({"report": report.__dict__, "stages": stages, "setup_s": setup,
+                      "rss_mb": round(own_mb + helper_mb), "helper_mb": round(helper_mb)}))
 
 
 def peak_rss_kib(pid: str) -> int:
@@ -82,7 +83,9 @@ def peak_rss_kib(pid: str) -> int:
 
 class HelperPeaks(threading.Thread):
     """Peak RSS of this process's children (the engine's descriptor process), polled every 20 ms, so that the
-    figure printed is the swap's whole footprint: own peak + each helper's peak (an upper bound)."""
+    figure printed is the swap's whole footprint: own peak + each helper's peak (an upper bound).
+    The last reading before a child exits is kept, not the largest: a child caught between fork and exec
+    reports its parent's memory."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -93,7 +96,7 @@ class HelperPeaks(threading.Thread):
     def run(self) -> None:
         while not self.done.wait(0.02):
             for pid in self.children():
-                self.peaks[pid] = max(self.peaks.get(pid, 0), peak_rss_kib(pid))
+                self.peaks[pid] = peak_rss_kib(pid) or self.peaks.get(pid, 0)
 
     @staticmethod
     def children() -> list[str]:
