@@ -33,8 +33,8 @@ _FOLLOW_SIDE = 192  # the landmark model's own input size
 _FOLLOW_SCALE = 1.4  # crop side over last frame's landmark box (mediapipe's own tracking uses 1.5)
 _EYE_OUTER = (33, 263)
 # mediapipe's landmark subgraph alone, fed a region of interest: following a face from last frame's landmarks
-# skips the short-range detector FaceMesh runs on every still (3.1 instead of 4.8 ms a face at 720p; same
-# jitter, landmarks within 2% of the inter-ocular distance of the detector-seeded ones).
+# skips the short-range detector FaceMesh runs on every still (3.1-3.7 instead of 4.8-5.7 ms a face at 720p;
+# same jitter, landmarks within 2% of the inter-ocular distance of the detector-seeded ones).
 _FOLLOW_GRAPH = """
 input_stream: "IMAGE:image"
 input_stream: "ROI:roi"
