@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from threading import Event, local
+from threading import Event
 
 from deepfakesweb.api.ratelimit import RateLimits
 from deepfakesweb.config import Settings
 from deepfakesweb.db import Database
 from deepfakesweb.db.migrate import upgrade
-from deepfakesweb.engine.analyse import AnalyserPool
+from deepfakesweb.engine.analyse import AnalyserPool, ThreadAnalysers
 from deepfakesweb.files.signing import LinkSigner
 from deepfakesweb.metrics import Metrics
 from deepfakesweb.queue import HueyQueue, create_queue
@@ -28,8 +28,8 @@ class Runtime:
     signer: LinkSigner
     metrics: Metrics = field(default_factory=Metrics)
     stopping: Event = field(default_factory=Event)
-    # Per worker thread: face models kept across jobs (loading them costs about half a second per job).
-    engine_threads: local = field(default_factory=local)
+    # Per worker thread: face models kept across jobs, descriptor process running; closed when the worker stops.
+    worker_analysers: ThreadAnalysers = field(default_factory=ThreadAnalysers)
     # For upload validation in request threads: a couple of loaded analysers shared by all of them.
     validation_analysers: AnalyserPool = field(default_factory=lambda: AnalyserPool(2))
 

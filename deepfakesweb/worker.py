@@ -61,7 +61,8 @@ class EmbeddedWorker:
     def stop(self) -> None:
         self.runtime.stopping.set()
         self.reconciler.stopped.set()
-        self.consumer.stop(graceful=True)
+        self.consumer.stop(graceful=True)  # joins the worker threads
+        self.runtime.worker_analysers.close()
 
 
 def run_worker(runtime: Runtime, concurrency: int, health_port: int | None) -> None:

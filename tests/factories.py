@@ -178,3 +178,18 @@ def make_long_clip(path: Path, repeats: int = 6) -> Path:
 
     frames = read_frames(str(CLIP))
     return Path(make_clip(f"{path.stem}-{uuid.uuid4().hex}.mp4", images=frames * repeats))
+
+
+def descriptor_processes() -> list[int]:
+    """Pids of this test process's running descriptor children (the engine's dlib helper)."""
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as f:
+            for pid in f.read().split():
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as cmd:
+                        if b"describe_child.py" in cmd.read():
+                            found.append(int(pid))
+                except OSError:
+                    pass  # it ended meanwhile
+    return found

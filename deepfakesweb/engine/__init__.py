@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deepfakesweb.engine.analyse import AnalyserPool, FaceAnalyser
+from deepfakesweb.engine.analyse import AnalyserPool, FaceAnalyser, ThreadAnalysers
 from deepfakesweb.engine.errors import (
     Cancelled,
     EngineError,
@@ -23,6 +23,7 @@ from deepfakesweb.engine.video_io import LABEL
 
 __all__ = [
     "AnalyserPool",
+    "ThreadAnalysers",
     "FaceAnalyser",
     "SwapOptions",
     "SwapReport",

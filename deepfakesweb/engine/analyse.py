@@ -24,7 +24,8 @@ from deepfakesweb.engine.geometry import BROWS, box_of
 from deepfakesweb.engine.models import model_path
 from deepfakesweb.engine.options import Box, Descriptor, Frame, Landmarks
 
-__all__ = ["FaceAnalyser", "AnalyserPool", "descriptor_distance", "crop_for_descriptor", "analyser_for"]
+__all__ = ["FaceAnalyser", "AnalyserPool", "ThreadAnalysers", "descriptor_distance", "crop_for_descriptor",
+           "analyser_for"]
 
 _DETECT_SIDE = 640  # the detector sees 192x192 anyway; shrinking first makes conversion cheap
 _CROP_SIDE = 256
@@ -168,6 +169,11 @@ class FaceAnalyser:
     def create_descriptor(self, frame: Frame, lm: Landmarks) -> Descriptor:
         return self.describe(frame, lm).result()
 
+    @property
+    def descriptor_pid(self) -> int | None:
+        """The descriptor process's pid while it runs."""
+        return self._describer.pid if self._describer is not None else None
+
     def start_descriptors(self) -> DescriptorProcess:
         """The descriptor process, started now if it is not running (0.25 s, beside whatever comes next).
         Otherwise it starts on the first descriptor: upload validation never needs one."""
@@ -206,3 +212,29 @@ class AnalyserPool:
                 yield analyser
             finally:
                 self._idle.put(analyser)
+
+
+class ThreadAnalysers:
+    """One analyser per worker thread, kept across its jobs with the descriptor process running, and closed
+    together (descriptor processes included) once the threads have stopped."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._opened: list[FaceAnalyser] = []
+        self._lock = threading.Lock()
+
+    def for_this_thread(self) -> FaceAnalyser:
+        analyser: FaceAnalyser | None = getattr(self._local, "analyser", None)
+        if analyser is None:
+            analyser = self._local.analyser = FaceAnalyser()
+            analyser.start_descriptors()
+            with self._lock:
+                self._opened.append(analyser)
+        return analyser
+
+    def close(self) -> None:
+        """Call after the threads that used them have finished: a mediapipe graph is not shared."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for analyser in opened:
+            analyser.close()

@@ -67,8 +67,9 @@ def _run_claimed(runtime: Runtime, video_id: int, worker_id: str, keys: tuple[st
                 tempfile.TemporaryDirectory(prefix="dfw-job-") as scratch, \
                 runtime.storage.local_copy(image_key) as image, runtime.storage.local_copy(video_key) as clip:
             output = Path(scratch) / "output.mp4"
+            analyser = runtime.worker_analysers.for_this_thread()
             report = engine.swap_video(image, clip, output, options, on_progress=watcher.progress,
-                                       should_cancel=watcher.should_cancel, analyser=_thread_analyser(runtime))
+                                       should_cancel=watcher.should_cancel, analyser=analyser)
             output_key = f"{prefix}/output.mp4"
             runtime.storage.put_file(output_key, output)
     except engine.Cancelled:
@@ -82,14 +83,6 @@ def _run_claimed(runtime: Runtime, video_id: int, worker_id: str, keys: tuple[st
         _fail(runtime, video_id, worker_id, "internal", "Internal error while processing the video")
         return
     _complete(runtime, video_id, worker_id, output_key, report)
-
-
-def _thread_analyser(runtime: Runtime) -> engine.FaceAnalyser:
-    threads = runtime.engine_threads
-    if getattr(threads, "analyser", None) is None:
-        threads.analyser = engine.FaceAnalyser()
-        threads.analyser.start_descriptors()
-    return threads.analyser  # type: ignore[no-any-return]
 
 
 def _complete(runtime: Runtime, video_id: int, worker_id: str, output_key: str, report: engine.SwapReport) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import av
 import httpx
 
-from tests.factories import CLIP, make_account, running_server, upload_files, wait_for_status
+from tests.factories import CLIP, descriptor_processes, make_account, running_server, upload_files, wait_for_status
 
 
 def test_a_real_photo_and_clip_come_back_swapped_and_downloadable(tmp_path: Path) -> None:
@@ -26,3 +26,5 @@ def test_a_real_photo_and_clip_come_back_swapped_and_downloadable(tmp_path: Path
             assert "AI-generated" in result.metadata.get("comment", "")
             assert result.streams.video[0].frames == original.streams.video[0].frames
         assert client.get("/v1/credit-balance").json()["data"]["credits"] == 2
+        assert descriptor_processes()  # the worker thread keeps its dlib helper for the next job
+    assert not descriptor_processes()  # stopping the server's worker ended it

@@ -41,3 +41,21 @@ def test_the_pool_lends_its_analysers_again_and_never_more_than_its_size():
     assert lent.is_set()
     with pool.borrow() as again:
         assert again is first
+
+
+def test_each_worker_thread_keeps_its_own_analyser_until_they_are_closed_together():
+    import threading
+
+    from deepfakesweb.engine import ThreadAnalysers
+    from tests.factories import descriptor_processes
+
+    analysers, seen = ThreadAnalysers(), []
+    thread = threading.Thread(target=lambda: seen.append(analysers.for_this_thread()))
+    thread.start()
+    thread.join()
+    mine = analysers.for_this_thread()
+    assert mine is analysers.for_this_thread() and mine is not seen[0]
+    running = [pid for pid in descriptor_processes() if pid in (mine.descriptor_pid, seen[0].descriptor_pid)]
+    assert len(running) == 2  # started with the analyser, before any job asks for a descriptor
+    analysers.close()
+    assert not set(running) & set(descriptor_processes())
