@@ -28,7 +28,8 @@ class Runtime:
     signer: LinkSigner
     metrics: Metrics = field(default_factory=Metrics)
     stopping: Event = field(default_factory=Event)
-    # Per worker thread: face models kept across jobs, descriptor process running; closed when the worker stops.
+    # Per worker thread: face models kept across jobs, descriptor process running; closed when the worker stops
+    # and, for any left, with the runtime.
     worker_analysers: ThreadAnalysers = field(default_factory=ThreadAnalysers)
     # For upload validation in request threads: a couple of loaded analysers shared by all of them.
     validation_analysers: AnalyserPool = field(default_factory=lambda: AnalyserPool(2))
@@ -37,6 +38,7 @@ class Runtime:
         upgrade(self.db, self.settings.data_dir)
 
     def close(self) -> None:
+        self.worker_analysers.close()  # also those of threads outside a worker (a job run directly)
         self.db.dispose()
 
 

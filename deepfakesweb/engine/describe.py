@@ -35,7 +35,8 @@ class DescriptorProcess:
     def __init__(self, predictor_path: str, resnet_path: str) -> None:
         self._paths = (predictor_path, resnet_path)
         self._cond = threading.Condition()
-        self._waiting: dict[bool, collections.deque[_Request]] = {True: collections.deque(), False: collections.deque()}
+        self._urgent: collections.deque[_Request] = collections.deque()  # not sent yet
+        self._background: collections.deque[_Request] = collections.deque()  # not sent yet
         self._in_flight: collections.deque[_Request] = collections.deque()  # sent; answered in this order
         self._closing = False
         self._ready = False  # the child has loaded its models
@@ -68,7 +69,7 @@ class DescriptorProcess:
         future: Future[Descriptor] = Future()
         with self._cond:
             if self._serving:
-                self._waiting[urgent].append((future, crop, rect))
+                (self._urgent if urgent else self._background).append((future, crop, rect))
                 self._cond.notify_all()
                 return future
         future.set_result(self._describe_here(crop, rect))
@@ -97,10 +98,10 @@ class DescriptorProcess:
     def _next_request(self) -> _Request | None:
         with self._cond:
             while not self._closing and self._serving:
-                if self._waiting[True]:
-                    request = self._waiting[True].popleft()
-                elif self._waiting[False] and self._ready and not self._in_flight:
-                    request = self._waiting[False].popleft()
+                if self._urgent:
+                    request = self._urgent.popleft()
+                elif self._background and self._ready and not self._in_flight:
+                    request = self._background.popleft()
                 else:
                     self._cond.wait()
                     continue
@@ -140,8 +141,8 @@ class DescriptorProcess:
     def _take_over(self) -> None:
         """The child ended: finish what it left here (or cancel it, when closing); serve later requests here."""
         with self._cond:
-            left = [*self._in_flight, *self._waiting[True], *self._waiting[False]]
-            for requests in (self._in_flight, *self._waiting.values()):
+            left = [*self._in_flight, *self._urgent, *self._background]
+            for requests in (self._in_flight, self._urgent, self._background):
                 requests.clear()
             closing, self._serving = self._closing, False
             self._cond.notify_all()
